@@ -1,0 +1,68 @@
+# Kinfolk. `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Development and demo: SQLite, django-q2's ORM broker, mail kept in the development outbox.
+DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint install assets migrate demo check-deploy clean help
+
+help:
+	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
+	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint   ruff (lint and format check), mypy and bandit"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: node_modules/.installed
+	npm run --silent build
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py demo
+	$(DEV_ENV) $(PY) manage.py setup_schedules
+
+run: install assets demo
+	@echo
+	@echo "Kinfolk is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo
+	@trap 'kill 0' INT TERM; \
+	$(DEV_ENV) $(PY) manage.py qcluster & \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
+	wait
+
+test: install assets
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r config core volunteers fgc supervision
+
+# `manage.py check --deploy` under production settings (DEBUG off, real-looking secrets).
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=kinfolk.example.gov.uk KINFOLK_STATIC_MANIFEST=0 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3*

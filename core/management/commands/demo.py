@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from core.demo import DEMO_PASSWORD, USERS, build_demo_borough
+
+
+class Command(BaseCommand):
+    help = "Build (or top up) the demo borough. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        build_demo_borough()
+        self.stdout.write(self.style.SUCCESS(f"Demo borough ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
+        for spec in USERS:
+            roles = ", ".join(r.value for r in spec.roles)
+            self.stdout.write(f"  {spec.email:<30} {roles}")

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    """The seven roles of DESIGN.md §1; each is a Django group of the same name."""
+
+    ADMINISTRATOR = "Administrator"
+    VOLUNTEER_COORDINATOR = "Volunteer coordinator"
+    PRACTITIONER = "Practitioner"
+    FGC_COORDINATOR = "FGC coordinator"
+    GCS_COORDINATOR = "GCS coordinator"
+    MANAGER = "Manager"
+    VOLUNTEER = "Volunteer"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can reach the Django admin (administrators only).")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_names(self) -> set[str]:
+        # Cached per instance: navigation and permission checks ask many times a request.
+        cached: set[str] | None = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names = cached
+        return cached
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_names
+
+
+class Team(models.Model):
+    """A team of the children's services department, e.g. Family Safeguarding Team 2."""
+
+    name = models.CharField(max_length=120, unique=True)
+    service = models.CharField(max_length=120, blank=True, help_text="e.g. Family Safeguarding")
+    members = models.ManyToManyField(User, related_name="teams", blank=True)
+    managers = models.ManyToManyField(
+        User,
+        related_name="managed_teams",
+        blank=True,
+        help_text="Managers see this team's families and figures.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An administrator's single-use, expiring invitation to create an account.
+
+    Only the SHA-256 of the token is stored, so a database read does not yield
+    working links.
+    """
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    roles = models.JSONField(default=list, help_text="Role names granted on acceptance.")
+    teams = models.ManyToManyField(Team, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        if self.revoked_at:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Pending"

@@ -1,0 +1,125 @@
+"""Need-to-know access to core records, built on `rules`.
+
+One definition per record type: a queryset of what a user may see. Lists filter
+with it, and the object helpers fetch through it, so a list never shows what a
+detail page would refuse and a URL naming an object the user may not see
+answers 404. Write permission (rules predicates below) narrows it further and
+answers 403, because the user already knows the object exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.models import CareLeaver, Family, Role, User
+
+
+def _is_staff_user(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def families_visible_to(user: Any, queryset: QuerySet[Family] | None = None) -> QuerySet[Family]:
+    """Families a user may see: allocated to them, their team's, or a team they manage.
+
+    Administrators see no case content by default (DESIGN.md §1); volunteers and
+    volunteer coordinators reach families only through the volunteer module's
+    narrower views. GCS coordinators support their team's Group Case Supervision,
+    so they see their own teams' families.
+    """
+    qs = queryset if queryset is not None else Family.objects.all()
+    if not _is_staff_user(user):
+        return qs.none()
+    roles = user.role_names
+    condition = Q(pk__in=[])
+    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
+        condition |= Q(allocated_practitioner=user) | Q(team__members=user)
+    if Role.MANAGER.value in roles:
+        condition |= Q(team__managers=user) | Q(team__members=user)
+    if condition == Q(pk__in=[]):
+        return qs.none()
+    # A subquery rather than a join keeps the rows distinct without DISTINCT,
+    # which would clash with annotations and ordering on the caller's side.
+    return qs.filter(pk__in=Family.objects.filter(condition).values("pk"))
+
+
+def care_leavers_visible_to(user: Any, queryset: QuerySet[CareLeaver] | None = None) -> QuerySet[CareLeaver]:
+    qs = queryset if queryset is not None else CareLeaver.objects.all()
+    if not _is_staff_user(user):
+        return qs.none()
+    roles = user.role_names
+    condition = Q(pk__in=[])
+    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
+        condition |= Q(personal_adviser=user) | Q(team__members=user)
+    if Role.MANAGER.value in roles:
+        condition |= Q(team__managers=user) | Q(team__members=user)
+    if condition == Q(pk__in=[]):
+        return qs.none()
+    return qs.filter(pk__in=CareLeaver.objects.filter(condition).values("pk"))
+
+
+@rules.predicate
+def can_view_family(user: User, family: Family | None) -> bool:
+    if family is None:
+        return False
+    return families_visible_to(user).filter(pk=family.pk).exists()
+
+
+@rules.predicate
+def can_change_family(user: User, family: Family | None) -> bool:
+    """The allocated practitioner and the team's managers keep the record up to date."""
+    if family is None or not _is_staff_user(user):
+        return False
+    if Role.PRACTITIONER.value in user.role_names and family.allocated_practitioner_id == user.pk:
+        return True
+    return Role.MANAGER.value in user.role_names and family.team.managers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def can_view_care_leaver(user: User, care_leaver: CareLeaver | None) -> bool:
+    if care_leaver is None:
+        return False
+    return care_leavers_visible_to(user).filter(pk=care_leaver.pk).exists()
+
+
+has_administrator_role = rules.is_group_member(Role.ADMINISTRATOR.value)
+
+rules.add_perm("core.view_family", can_view_family)
+rules.add_perm("core.change_family", can_change_family & can_view_family)
+rules.add_perm("core.view_careleaver", can_view_care_leaver)
+rules.add_perm("core.manage_users", has_administrator_role)
+rules.add_perm("core.view_audit_log", has_administrator_role)
+
+
+def get_family_for_user(user: Any, pk: int, *, write: bool = False) -> Family:
+    """The family, or 404 if the user may not see it; 403 if they may see but not change it."""
+    family = get_object_or_404(
+        families_visible_to(user).select_related("team", "locality", "allocated_practitioner"),
+        pk=pk,
+    )
+    if write and not user.has_perm("core.change_family", family):
+        raise PermissionDenied
+    return family
+
+
+def get_care_leaver_for_user(user: Any, pk: int) -> CareLeaver:
+    return get_object_or_404(
+        care_leavers_visible_to(user).select_related("team", "locality", "personal_adviser", "family"),
+        pk=pk,
+    )
+
+
+def require_role_perm(user: Any, perm: str) -> None:
+    """For pages that belong to a role (user admin, audit log): 404 to everyone else.
+
+    404 rather than 403 so the existence of administrative pages is not
+    advertised to other roles.
+    """
+    from django.http import Http404
+
+    if not _is_staff_user(user) or not user.has_perm(perm):
+        raise Http404

@@ -1,0 +1,1 @@
+"""Family Group Conferences models."""

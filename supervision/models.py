@@ -1,0 +1,1 @@
+"""Group Case Supervision models."""

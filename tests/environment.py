@@ -1,0 +1,20 @@
+"""Loaded by pytest before Django (see addopts `-p tests.environment`).
+
+Tests run with production-shaped settings (DEBUG off) so the security headers
+and cookies under test are the ones users get; only what a test machine
+cannot provide (HTTPS, a real relay) is relaxed here.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("KINFOLK_DEMO", "0")
+os.environ.setdefault("KINFOLK_ENFORCE_MFA", "1")
+os.environ.setdefault("KINFOLK_PRIVATE_MEDIA", tempfile.mkdtemp(prefix="kinfolk-test-media-"))
+os.environ.setdefault("KINFOLK_STATIC_MANIFEST", "0")

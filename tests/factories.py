@@ -1,0 +1,123 @@
+"""Builders for test data. Accounts and teams the way the services make them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from core.models import (
+    CareLeaver,
+    Child,
+    Family,
+    LevelOfNeed,
+    Locality,
+    Role,
+    Team,
+    User,
+)
+from core.roles import sync_role_groups
+
+PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+_seq = itertools.count(1)
+
+
+def make_user(
+    email: str, *, roles: tuple[Role, ...] = (), teams: tuple[Team, ...] = (), mfa: bool = True, **extra: Any
+) -> User:
+    sync_role_groups()  # a transactional test's flush removes the groups the migration made
+    user = User.objects.create_user(
+        email, PASSWORD, full_name=extra.pop("full_name", email.split("@", maxsplit=1)[0].title()), **extra
+    )
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    user.is_staff = Role.ADMINISTRATOR in roles
+    user.save()
+    for team in teams:
+        team.members.add(user)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def current_totp_code(secret: str = TOTP_SECRET) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time() // 30)))
+
+
+def login(client: Client, user: User, *, passed_mfa: bool = True) -> Client:
+    """Sign in as allauth would after password (and, by default, second factor)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    records: list[dict[str, Any]] = [{"method": "password", "at": time.time(), "email": user.email}]
+    if passed_mfa:
+        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+def make_team(name: str | None = None) -> Team:
+    return Team.objects.create(name=name or f"Family Safeguarding Team {next(_seq)}", service="Family Safeguarding")
+
+
+def make_locality(name: str | None = None) -> Locality:
+    n = next(_seq)
+    return Locality.objects.create(
+        name=name or f"Ward {n}",
+        code=f"W{n:03d}",
+        latitude=Decimal("51.5") + Decimal(n) / 1000,
+        longitude=Decimal("-0.1"),
+    )
+
+
+def make_family(
+    *, team: Team, practitioner: User | None = None, locality: Locality | None = None, children: int = 1, **extra: Any
+) -> Family:
+    n = next(_seq)
+    family = Family.objects.create(
+        case_reference=extra.pop("case_reference", f"FS-2026-{n:04d}"),
+        family_name=extra.pop("family_name", f"Testfamily{n}"),
+        team=team,
+        allocated_practitioner=practitioner,
+        locality=locality or make_locality(),
+        level_of_need=extra.pop("level_of_need", LevelOfNeed.CHILD_IN_NEED),
+        **extra,
+    )
+    for i in range(children):
+        Child.objects.create(
+            family=family,
+            first_name=f"Kid{n}x{i}",
+            last_name=family.family_name,
+            date_of_birth=dt.date(2016, 1, 1) + dt.timedelta(days=100 * i),
+        )
+    return family
+
+
+def make_care_leaver(*, team: Team, adviser: User | None = None, **extra: Any) -> CareLeaver:
+    n = next(_seq)
+    return CareLeaver.objects.create(
+        reference=extra.pop("reference", f"CL-{n:04d}"),
+        first_name=extra.pop("first_name", f"Young{n}"),
+        last_name=extra.pop("last_name", "Person"),
+        date_of_birth=extra.pop("date_of_birth", _years_before_today(19)),
+        team=team,
+        personal_adviser=adviser,
+        locality=extra.pop("locality", None) or make_locality(),
+        **extra,
+    )
+
+
+def _years_before_today(years: int) -> dt.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - dt.timedelta(days=30)
