@@ -4,10 +4,12 @@ import time
 from collections.abc import Callable
 
 from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -55,7 +57,21 @@ def mfa_required_for(user: object) -> bool:
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))  # type: ignore[arg-type]
+    """Did this session pass a second factor?
+
+    Either allauth recorded one at sign-in, or every authenticator the user has
+    was added after this session signed in: the session is the one that set
+    them up (it could reach nothing but the set-up pages until then), and adding
+    one takes a valid code from it.
+    """
+    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    signed_in_at = min((record["at"] for record in records if "at" in record), default=None)
+    if signed_in_at is None:
+        return False
+    first_added = Authenticator.objects.filter(user=request.user).aggregate(first=Min("created_at"))["first"]
+    return first_added is not None and first_added.timestamp() >= signed_in_at
 
 
 class MFAEnforcementMiddleware:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from allauth.mfa.signals import authenticator_added
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
@@ -105,27 +103,3 @@ def _login_failed(
         request=request,
         detail={"email": str(credentials.get("email") or credentials.get("username") or "")[:254]},
     )
-
-
-@receiver(authenticator_added, dispatch_uid="mfa-added-counts-as-passed")
-def _authenticator_added(sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any) -> None:
-    """Activating an authenticator means the user just entered a valid code from it.
-
-    Recording that as a passed second factor lets them carry on in this session
-    rather than being signed out straight after setting MFA up.
-    """
-    from allauth.account.authentication import (
-        AUTHENTICATION_METHODS_SESSION_KEY,
-        get_authentication_records,
-    )
-
-    records = [*get_authentication_records(request, user)]
-    records.append(
-        {
-            "method": "mfa",
-            "at": time.time(),
-            "id": authenticator.pk,
-            "type": authenticator.type,
-        }
-    )
-    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records

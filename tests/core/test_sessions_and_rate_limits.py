@@ -1,0 +1,76 @@
+"""Sign-in rate limits on the shared cache, and idle and absolute session timeouts."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+from django.urls import reverse
+
+from core.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from tests import factories
+
+
+def _login_error(response) -> list[str]:
+    return [str(e) for e in response.context["form"].non_field_errors()]
+
+
+def test_repeated_failed_sign_ins_are_throttled(alice) -> None:
+    client = Client()
+    for i in range(5):
+        response = client.post(reverse("account_login"), {"login": alice.email, "password": f"wrong-{i}"})
+        assert _login_error(response) == ["The email address and/or password you specified are not correct."]
+    response = client.post(reverse("account_login"), {"login": alice.email, "password": "wrong-again"})
+    assert _login_error(response) == ["Too many failed login attempts. Try again later."]
+    # Even the right password is refused while the limit holds.
+    right = client.post(reverse("account_login"), {"login": alice.email, "password": factories.PASSWORD})
+    assert _login_error(right) == ["Too many failed login attempts. Try again later."]
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_limit_for_one_account_holds_across_addresses(alice) -> None:
+    for i in range(5):
+        Client(REMOTE_ADDR=f"10.0.0.{i}").post(reverse("account_login"), {"login": alice.email, "password": "nope"})
+    response = Client(REMOTE_ADDR="10.0.0.99").post(
+        reverse("account_login"), {"login": alice.email, "password": factories.PASSWORD}
+    )
+    assert _login_error(response) == ["Too many failed login attempts. Try again later."]
+
+
+def test_the_rate_limit_is_kept_in_the_shared_database_cache(settings) -> None:
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def _age_session(client: Client, *, idle: float = 0, age: float = 0) -> None:
+    session = client.session
+    now = time.time()
+    session[SESSION_LAST_SEEN] = now - idle
+    session[SESSION_STARTED] = now - age
+    session.save()
+
+
+def test_a_session_idle_for_more_than_30_minutes_is_signed_out(client_for, alice) -> None:
+    client = client_for(alice)
+    assert client.get("/").status_code == 200
+    _age_session(client, idle=31 * 60, age=31 * 60)
+    response = client.get("/families/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert client.get("/").status_code == 302
+
+
+def test_a_session_used_within_30_minutes_stays_signed_in(client_for, alice) -> None:
+    client = client_for(alice)
+    client.get("/")
+    _age_session(client, idle=29 * 60, age=2 * 60 * 60)
+    assert client.get("/families/").status_code == 200
+
+
+def test_a_session_older_than_12_hours_is_signed_out_however_active(client_for, alice) -> None:
+    client = client_for(alice)
+    client.get("/")
+    _age_session(client, idle=5, age=12 * 60 * 60 + 5)
+    response = client.get("/")
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert b"12-hour limit" in follow.content

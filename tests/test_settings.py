@@ -1,0 +1,75 @@
+"""Settings read from the environment fail loudly, and production refuses unsafe defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "p" * 64
+
+
+def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KINFOLK_", "SECRET", "ALLOWED", "DEBUG"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    return subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = run_settings({"DEBUG": "0", "ALLOWED_HOSTS": "kinfolk.example.gov.uk"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": GOOD_KEY})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key() -> None:
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x.gov.uk"})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_starts_with_a_key_and_hosts() -> None:
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.gov.uk"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_boolean_stops_start_up_naming_the_variable(monkeypatch) -> None:
+    monkeypatch.setenv("KINFOLK_X", "perhaps")
+    with pytest.raises(ImproperlyConfiguredEnv, match="KINFOLK_X"):
+        env_bool("KINFOLK_X", False)
+
+
+def test_a_malformed_number_stops_start_up_naming_the_variable(monkeypatch) -> None:
+    monkeypatch.setenv("KINFOLK_N", "ten")
+    with pytest.raises(ImproperlyConfiguredEnv, match="KINFOLK_N"):
+        env_int("KINFOLK_N", 1)
+
+
+def test_lists_are_comma_separated_and_trimmed(monkeypatch) -> None:
+    monkeypatch.setenv("KINFOLK_L", " a.gov.uk, b.gov.uk ,,")
+    assert env_list("KINFOLK_L") == ["a.gov.uk", "b.gov.uk"]
+
+
+def test_the_session_and_mail_limits_are_set(settings) -> None:
+    assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+    assert settings.SESSION_ABSOLUTE_TIMEOUT == 12 * 60 * 60
+    assert settings.EMAIL_TIMEOUT > 0
