@@ -55,7 +55,7 @@ test: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	DEBUG=1 $(VENV)/bin/mypy .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r config core volunteers fgc supervision
 
 # `manage.py check --deploy` under production settings (DEBUG off, real-looking secrets).

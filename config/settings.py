@@ -305,3 +305,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Diary, outbox and reminders ---------------------------------------------------
+# See docs/diary-and-reminders.md. The organiser mailbox is the ORGANIZER of every
+# invite: a real, replyable mailbox, because calendar replies are sent to it.
+KINFOLK_ORGANISER_EMAIL = env_str("KINFOLK_ORGANISER_EMAIL", "kinfolk-diary@example.gov.uk")
+KINFOLK_ORGANISER_NAME = env_str("KINFOLK_ORGANISER_NAME", "Kinfolk diary")
+KINFOLK_RESPONSE_LINK_DAYS = env_int("KINFOLK_RESPONSE_LINK_DAYS", 60)
+# Outbox: retries with exponential backoff, then dead. The lease must outlast the
+# django-q2 task timeout and the SMTP timeout, or a slow send is claimed twice.
+KINFOLK_OUTBOX_MAX_ATTEMPTS = env_int("KINFOLK_OUTBOX_MAX_ATTEMPTS", 6)
+KINFOLK_OUTBOX_BACKOFF_SECONDS = env_int("KINFOLK_OUTBOX_BACKOFF_SECONDS", 60)
+KINFOLK_OUTBOX_LEASE_SECONDS = env_int("KINFOLK_OUTBOX_LEASE_SECONDS", 300)
+KINFOLK_OUTBOX_KEEP_DAYS = env_int("KINFOLK_OUTBOX_KEEP_DAYS", 90)
+_q_timeout = Q_CLUSTER["timeout"]
+assert isinstance(_q_timeout, int)  # nosec B101: set by env_int above; narrows the type
+if max(_q_timeout, EMAIL_TIMEOUT) >= KINFOLK_OUTBOX_LEASE_SECONDS:
+    raise ImproperlyConfiguredEnv("KINFOLK_OUTBOX_LEASE_SECONDS must be longer than Q_TIMEOUT and EMAIL_TIMEOUT.")
+# A sweep stops taking new rows after this, well inside the task timeout.
+KINFOLK_OUTBOX_SWEEP_SECONDS = int(_q_timeout * 0.6)
+# A reminder whose rule says "skip" is dropped when it is this late (after an outage).
+KINFOLK_REMINDER_GRACE_MINUTES = env_int("KINFOLK_REMINDER_GRACE_MINUTES", 60)
+KINFOLK_WORKDAY_START = env_str("KINFOLK_WORKDAY_START", "09:00")
+KINFOLK_WORKDAY_END = env_str("KINFOLK_WORKDAY_END", "17:00")
+# Optional poller of the organiser mailbox for iTIP replies (Outlook/Google/Apple buttons).
+KINFOLK_IMAP_HOST = env_str("KINFOLK_IMAP_HOST", "")
+KINFOLK_IMAP_PORT = env_int("KINFOLK_IMAP_PORT", 993)
+KINFOLK_IMAP_USER = env_str("KINFOLK_IMAP_USER", "")
+KINFOLK_IMAP_PASSWORD = env_str("KINFOLK_IMAP_PASSWORD", "")
+KINFOLK_IMAP_FOLDER = env_str("KINFOLK_IMAP_FOLDER", "INBOX")
+KINFOLK_IMAP_SSL = env_bool("KINFOLK_IMAP_SSL", True)
+# Demo mode and development keep every email for the development outbox page
+# (/manage/development-outbox/) instead of sending it, unless EMAIL_BACKEND is set.
+import os
+
+if (DEMO_MODE or DEBUG) and "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "core.mail_backends.KeepBackend"

@@ -21,7 +21,7 @@ from core.permissions import care_leavers_visible_to, families_visible_to
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # its stubs require AbstractUser; ours is AbstractBaseUser
     ordering = ["full_name"]
     list_display = ["email", "full_name", "job_title", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]

@@ -6,28 +6,47 @@ member's name or case details.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.template import Engine
 from django.template.loader import render_to_string
 
-from core.models import Invitation
+from core.models import Invitation, OutboxMessage
+
+
+@functools.cache
+def _text_engine() -> Engine:
+    """The project's template engine with autoescaping off, for plain-text parts."""
+    options = settings.TEMPLATES[0]
+    return Engine(dirs=[str(d) for d in options["DIRS"]], app_dirs=True, autoescape=False)
 
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    ctx = {"council_name": settings.COUNCIL_NAME, "marking": settings.PROTECTIVE_MARKING, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip().replace("\n", " ")
-    text = render_to_string(f"emails/{template}.txt", ctx)
+    ctx = {
+        "council_name": settings.COUNCIL_NAME,
+        "marking": settings.PROTECTIVE_MARKING,
+        **context,
+    }
+    # Subjects and plain-text bodies are not HTML: "&" must stay "&".
+    subject = " ".join(_text_engine().render_to_string(f"emails/{template}_subject.txt", ctx).split())
+    text = _text_engine().render_to_string(f"emails/{template}.txt", ctx)
     html = render_to_string(f"emails/{template}.html", ctx)
     return f"{settings.PROTECTIVE_MARKING}: {subject}", text, html
 
 
-def send_invitation(*, invitation: Invitation, link: str) -> None:
-    subject, text, html = render_email(
-        "invitation",
-        {"invitation": invitation, "link": link, "days": settings.KINFOLK_INVITATION_DAYS},
+def send_invitation(*, invitation: Invitation, link: str) -> OutboxMessage:
+    """Queue the account invitation in the outbox (call inside the inviting transaction)."""
+    from core.outbox import enqueue_email  # core.outbox imports render_email from here
+
+    return enqueue_email(
+        to=[invitation.email],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "link": link,
+            "days": settings.KINFOLK_INVITATION_DAYS,
+        },
+        idempotency_key=f"invitation:{invitation.pk}",
     )
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()

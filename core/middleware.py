@@ -64,7 +64,7 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     them up (it could reach nothing but the set-up pages until then), and adding
     one takes a valid code from it.
     """
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     if any(record.get("method") == "mfa" for record in records):
         return True
     signed_in_at = min((record["at"] for record in records if "at" in record), default=None)

@@ -23,3 +23,36 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# Diary and outbox (issue 3)
+from core import diary_views
+
+urlpatterns += [
+    path("diary/", diary_views.diary_home, name="diary"),
+    path("diary/meetings/<int:pk>/", diary_views.meeting_detail, name="meeting_detail"),
+    path("diary/feed/", diary_views.calendar_feed_create, name="calendar_feed_create"),
+    path(
+        "diary/feed/revoke/",
+        diary_views.calendar_feed_revoke,
+        name="calendar_feed_revoke",
+    ),
+    path("diary/feed/<str:token>.ics", diary_views.calendar_feed, name="calendar_feed"),
+    path(
+        "diary/respond/<str:token>/",
+        diary_views.meeting_response,
+        name="meeting_response",
+    ),
+    path("manage/outbox/", diary_views.outbox_list, name="outbox_list"),
+    path("manage/outbox/<int:pk>/", diary_views.outbox_detail, name="outbox_detail"),
+    path("manage/outbox/<int:pk>/retry/", diary_views.outbox_retry, name="outbox_retry"),
+    path(
+        "manage/development-outbox/",
+        diary_views.development_outbox,
+        name="development_outbox",
+    ),
+    path(
+        "manage/development-outbox/<int:pk>/",
+        diary_views.development_outbox_detail,
+        name="development_outbox_detail",
+    ),
+]

@@ -23,7 +23,7 @@ from django.test import Client
 from core.models import CareLeaver, Family, Role, Team, User
 from tests import factories
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.smtp", "tests.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +139,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     if connection.vendor == "postgresql":
         return
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         (deselected if item.get_closest_marker("postgres") else selected).append(item)
     if deselected:

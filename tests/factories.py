@@ -51,7 +51,7 @@ def make_user(
 
 
 def current_totp_code(secret: str = TOTP_SECRET) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time() // 30)))
+    return str(format_hotp_value(hotp_value(secret, int(time.time() // 30))))
 
 
 def login(client: Client, user: User, *, passed_mfa: bool = True) -> Client:

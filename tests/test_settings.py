@@ -19,7 +19,7 @@ def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Import the settings in a fresh interpreter with exactly these variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KINFOLK_", "SECRET", "ALLOWED", "DEBUG"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
-    return subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
         env=clean,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,7 +52,7 @@ class FamilyQuerySet(models.QuerySet["Family"]):
     def visible_to(self, user: User) -> FamilyQuerySet:
         from core.permissions import families_visible_to
 
-        return families_visible_to(user, self)
+        return cast(FamilyQuerySet, families_visible_to(user, self))
 
     def search(self, text: str) -> FamilyQuerySet:
         text = text.strip()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from core import services
 from core.models import Role
-from tests.access import LOGIN, Entry, same_for_all, signed_in
+from tests.access import LOGIN, Entry, Expect, same_for_all, signed_in
 
 
 def setup(world: SimpleNamespace) -> None:
@@ -15,7 +15,7 @@ def setup(world: SimpleNamespace) -> None:
     )
 
 
-def _family_expect() -> dict[str, object]:
+def _family_expect() -> dict[str, Expect]:
     return signed_in(404, alice=200, mo=200, gina=200)
 
 

@@ -13,7 +13,7 @@ def test_the_family_list_searches_by_case_reference_family_and_child_name(client
     a = factories.make_family(team=north, practitioner=alice, family_name="Archer", case_reference="FS-1-ARCH")
     b = factories.make_family(team=north, practitioner=alice, family_name="Begum", case_reference="FS-2-BEGU")
     client = client_for(alice)
-    for query, expected in [("ARCH", a), ("begum", b), (a.children.first().first_name, a)]:
+    for query, expected in [("ARCH", a), ("begum", b), (a.children.get(first_name__endswith="x0").first_name, a)]:
         response = client.get(reverse("core:family_list"), {"q": query})
         assert list(response.context["page_obj"]) == [expected], query
 

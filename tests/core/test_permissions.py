@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from core.models import Family
+from core.models import Family, Role
 from core.permissions import (
     care_leavers_visible_to,
     families_visible_to,
@@ -64,7 +64,7 @@ def test_a_family_the_user_may_not_see_is_not_found_rather_than_forbidden(south_
 
 
 def test_a_team_member_who_is_not_the_allocated_worker_may_read_but_not_change(north, north_family, alice) -> None:
-    colleague = factories.make_user("colleague@example.gov.uk", roles=(factories.Role.PRACTITIONER,), teams=(north,))
+    colleague = factories.make_user("colleague@example.gov.uk", roles=(Role.PRACTITIONER,), teams=(north,))
     assert get_family_for_user(colleague, north_family.pk) == north_family
     with pytest.raises(PermissionDenied):
         get_family_for_user(colleague, north_family.pk, write=True)

@@ -1,0 +1,425 @@
+"""Meeting services: every change of a meeting, with its invites and reminders.
+
+Each service runs in one transaction that also writes the emails it causes to
+the outbox and moves the reminders, so a rolled-back change sends nothing and a
+committed one never lacks its emails. SEQUENCE rises on every change of time,
+place, attendees or status, and every current attendee is sent the new version
+(RFC 5546: their calendar must hold the latest SEQUENCE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit, diary
+from core.models import (
+    AttendeeResponse,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    Team,
+    User,
+)
+from core.models.audit import AuditAction
+from core.outbox import enqueue_email
+from core.reminders import ReminderRule, sync_meeting_reminders, validate_meeting_rules
+
+RESPONSE_SALT = "kinfolk.meeting-response"
+ANSWERS = (
+    AttendeeResponse.ACCEPTED,
+    AttendeeResponse.TENTATIVE,
+    AttendeeResponse.DECLINED,
+)
+
+
+class ResponseRefused(ValidationError):
+    """A response that cannot be recorded: stale, from a removed attendee, or for a cancelled meeting."""
+
+
+@dataclass(frozen=True)
+class AttendeeSpec:
+    user: User | None = None
+    email: str = ""
+    name: str = ""
+    required: bool = True
+
+    @property
+    def address(self) -> str:
+        return (self.email or (self.user.email if self.user else "")).strip().lower()
+
+    @property
+    def display_name(self) -> str:
+        # Only staff users are ever named in invites; an external attendee's name
+        # stays in Kinfolk.
+        return self.name or (self.user.get_full_name() if self.user else "")
+
+
+# --- Emails -----------------------------------------------------------------------------
+
+
+def response_token(attendee: MeetingAttendee, response: str, *, sequence: int | None = None) -> str:
+    payload = {
+        "a": attendee.pk,
+        "r": response,
+        "s": attendee.meeting.sequence if sequence is None else sequence,
+    }
+    return signing.dumps(payload, salt=RESPONSE_SALT, compress=True)
+
+
+@dataclass(frozen=True)
+class ResponseLink:
+    attendee: MeetingAttendee
+    response: str
+    sequence: int
+
+
+def read_response_token(token: str) -> ResponseLink | None:
+    """The attendee and answer a link names, or None if it is forged, expired or not for a live place."""
+    try:
+        payload = signing.loads(
+            token,
+            salt=RESPONSE_SALT,
+            max_age=dt.timedelta(days=settings.KINFOLK_RESPONSE_LINK_DAYS),
+        )
+        attendee_id, response, sequence = (
+            int(payload["a"]),
+            str(payload["r"]),
+            int(payload["s"]),
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if response not in ANSWERS:
+        return None
+    attendee = MeetingAttendee.objects.select_related("meeting", "meeting__team").filter(pk=attendee_id).first()
+    if attendee is None or attendee.meeting.end < timezone.now():
+        return None
+    return ResponseLink(attendee=attendee, response=response, sequence=sequence)
+
+
+def response_links(meeting: Meeting, attendee: MeetingAttendee) -> dict[str, str]:
+    return {
+        str(answer): settings.SITE_URL
+        + reverse(
+            "core:meeting_response",
+            kwargs={"token": response_token(attendee, answer, sequence=meeting.sequence)},
+        )
+        for answer in ANSWERS
+    }
+
+
+def _email_context(meeting: Meeting, attendee: MeetingAttendee, **extra: Any) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "recipient_name": attendee.name if attendee.is_staff_attendee else "",
+        "link": meeting.link_url,
+        **extra,
+    }
+
+
+def _send_request(
+    meeting: Meeting,
+    current: Sequence[MeetingAttendee],
+    recipient: MeetingAttendee,
+    reason: str,
+) -> None:
+    enqueue_email(
+        to=[recipient.email],
+        template="meeting_invite" if meeting.sequence == 0 else "meeting_update",
+        context=_email_context(meeting, recipient, links=response_links(meeting, recipient), reason=reason),
+        idempotency_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:request:{recipient.email.lower()}",
+        calendar=diary.build_request(meeting, current, recipient=recipient),
+    )
+
+
+def _send_cancel(
+    meeting: Meeting,
+    listed: Sequence[MeetingAttendee],
+    recipient: MeetingAttendee,
+    *,
+    template: str,
+    reason: str,
+) -> None:
+    enqueue_email(
+        to=[recipient.email],
+        template=template,
+        context=_email_context(meeting, recipient, reason=reason),
+        idempotency_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:cancel:{recipient.email.lower()}",
+        calendar=diary.build_cancel(meeting, listed, recipient=recipient),
+    )
+
+
+def _send_requests_to_all(meeting: Meeting, reason: str = "") -> None:
+    current = list(meeting.attendees.current().select_related("user"))
+    for attendee in current:
+        _send_request(meeting, current, attendee, reason)
+
+
+# --- Services ------------------------------------------------------------------------------
+
+
+def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError("Meeting times must be timezone-aware.")
+    if end <= start:
+        raise ValidationError({"end": "The meeting must end after it starts."})
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Lock the row and bring the caller's instance up to date, so concurrent changes queue."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _make_attendee(meeting: Meeting, spec: AttendeeSpec) -> MeetingAttendee:
+    attendee = MeetingAttendee(
+        meeting=meeting,
+        user=spec.user,
+        email=spec.address,
+        name=spec.display_name if spec.user else "",
+        required=spec.required,
+    )
+    attendee.full_clean(exclude=["meeting"], validate_constraints=False)
+    return attendee
+
+
+def _check_specs(attendees: Sequence[AttendeeSpec]) -> None:
+    addresses = [spec.address for spec in attendees]
+    if any(not address for address in addresses):
+        raise ValidationError({"attendees": "Every attendee needs an email address."})
+    if len(addresses) != len(set(addresses)):
+        raise ValidationError({"attendees": "An attendee is listed twice."})
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    kind: str,
+    title: str,
+    organiser: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    link_path: str,
+    team: Team | None = None,
+    location: str = "",
+    online_url: str = "",
+    case_references: str = "",
+    attendees: Sequence[AttendeeSpec] = (),
+    reminder_rules: Sequence[ReminderRule] = (),
+    description: str = "",
+) -> Meeting:
+    """Create a meeting, invite its attendees and schedule its reminders."""
+    _check_times(start, end)
+    _check_specs(attendees)
+    rules = validate_meeting_rules(reminder_rules)
+    meeting = Meeting(
+        kind=kind,
+        title=title.strip(),
+        organiser=organiser,
+        start=start,
+        end=end,
+        link_path=link_path,
+        team=team,
+        location=location.strip(),
+        online_url=online_url.strip(),
+        case_references=", ".join(ref.strip() for ref in case_references.split(",") if ref.strip()),
+        description=description.strip(),
+        reminder_rules=[rule.as_json() for rule in rules],
+    )
+    meeting.full_clean()
+    meeting.save()
+    created = [_make_attendee(meeting, spec) for spec in attendees]
+    for attendee in created:
+        attendee.save()
+    audit.record(
+        action=AuditAction.CREATE,
+        obj=meeting,
+        detail={"uid": meeting.uid, "attendees": len(created)},
+    )
+    for attendee in created:
+        _send_request(meeting, created, attendee, reason="")
+    sync_meeting_reminders(meeting)
+    return meeting
+
+
+@transaction.atomic
+def reschedule_meeting(
+    *,
+    meeting: Meeting,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    location: str | None = None,
+    online_url: str | None = None,
+    reason: str = "",
+) -> Meeting:
+    """Move a meeting or change its place. Nothing changed, nothing sent.
+
+    A change of time asks everyone to answer again (their PARTSTAT returns to
+    NEEDS-ACTION), as Outlook and Google do.
+    """
+    _lock(meeting)
+    if meeting.is_cancelled:
+        raise ValidationError("A cancelled meeting cannot be moved.")
+    new_start = start if start is not None else meeting.start
+    new_end = end if end is not None else meeting.end
+    _check_times(new_start, new_end)
+    before = {
+        "start": meeting.start,
+        "end": meeting.end,
+        "location": meeting.location,
+        "online_url": meeting.online_url,
+    }
+    after = {
+        "start": new_start,
+        "end": new_end,
+        "location": meeting.location if location is None else location.strip(),
+        "online_url": meeting.online_url if online_url is None else online_url.strip(),
+    }
+    changed = {name: value for name, value in after.items() if before[name] != value}
+    if not changed:
+        return meeting
+    for name, value in changed.items():
+        setattr(meeting, name, value)
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    if "start" in changed or "end" in changed:
+        meeting.attendees.current().exclude(response=AttendeeResponse.NEEDS_ACTION).update(
+            response=AttendeeResponse.NEEDS_ACTION,
+            responded_at=None,
+            response_sequence=None,
+        )
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        detail={
+            "changed": sorted(changed),
+            "sequence": meeting.sequence,
+            "reason": reason[:200],
+        },
+    )
+    _send_requests_to_all(meeting, reason)
+    sync_meeting_reminders(meeting)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
+    """Cancel for everyone: METHOD:CANCEL to each current attendee, reminders withdrawn."""
+    _lock(meeting)
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        detail={"cancelled": True, "reason": reason[:200]},
+    )
+    current = list(meeting.attendees.current().select_related("user"))
+    for attendee in current:
+        _send_cancel(meeting, current, attendee, template="meeting_cancelled", reason=reason)
+    sync_meeting_reminders(meeting)
+    return meeting
+
+
+@transaction.atomic
+def set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> None:
+    """Make the attendee list equal to `attendees` (matched by email address)."""
+    _lock(meeting)
+    if meeting.is_cancelled:
+        raise ValidationError("A cancelled meeting's attendees cannot be changed.")
+    _check_specs(attendees)
+    existing = {a.email.lower(): a for a in meeting.attendees.all()}
+    wanted = {spec.address: spec for spec in attendees}
+    now = timezone.now()
+    added: list[MeetingAttendee] = []
+    changed: list[MeetingAttendee] = []
+    removed = [a for email, a in existing.items() if a.removed_at is None and email not in wanted]
+    for email, spec in wanted.items():
+        attendee = existing.get(email)
+        if attendee is None:
+            attendee = _make_attendee(meeting, spec)
+            attendee.save()
+            added.append(attendee)
+        elif attendee.removed_at is not None:
+            attendee.removed_at = None
+            attendee.required = spec.required
+            attendee.user = spec.user or attendee.user
+            attendee.response, attendee.responded_at, attendee.response_sequence = (
+                AttendeeResponse.NEEDS_ACTION,
+                None,
+                None,
+            )
+            attendee.save()
+            added.append(attendee)
+        elif attendee.required != spec.required:
+            attendee.required = spec.required
+            attendee.save(update_fields=["required"])
+            changed.append(attendee)
+    if not (added or removed or changed):
+        return
+    meeting.sequence += 1
+    meeting.save()
+    for attendee in removed:
+        attendee.removed_at = now
+        attendee.save(update_fields=["removed_at"])
+        # Their own CANCEL lists only them: the meeting goes on without them.
+        _send_cancel(meeting, [attendee], attendee, template="meeting_removed", reason="")
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        detail={
+            "attendees_added": len(added),
+            "attendees_removed": len(removed),
+            "sequence": meeting.sequence,
+        },
+    )
+    _send_requests_to_all(meeting)
+    sync_meeting_reminders(meeting)
+
+
+@transaction.atomic
+def set_reminder_rules(*, meeting: Meeting, reminder_rules: Sequence[ReminderRule]) -> None:
+    _lock(meeting)
+    meeting.reminder_rules = [rule.as_json() for rule in validate_meeting_rules(reminder_rules)]
+    meeting.save(update_fields=["reminder_rules", "updated_at"])
+    sync_meeting_reminders(meeting)
+
+
+@transaction.atomic
+def record_response(*, attendee: MeetingAttendee, response: str, sequence: int | None = None) -> MeetingAttendee:
+    """Record an attendee's answer. `sequence` is the version they answered, if known."""
+    if response not in ANSWERS:
+        raise ValidationError(f"{response!r} is not an answer to an invitation.")
+    locked = MeetingAttendee.objects.select_for_update().get(pk=attendee.pk)
+    meeting = Meeting.objects.get(pk=locked.meeting_id)
+    if meeting.is_cancelled:
+        raise ResponseRefused("This meeting has been cancelled.", code="cancelled")
+    if locked.removed_at is not None:
+        raise ResponseRefused("This person is no longer invited to the meeting.", code="removed")
+    if sequence is not None and sequence < meeting.sequence:
+        raise ResponseRefused("This answers an earlier version of the invitation.", code="stale")
+    locked.response = response
+    locked.responded_at = timezone.now()
+    locked.response_sequence = meeting.sequence if sequence is None else sequence
+    locked.save(update_fields=["response", "responded_at", "response_sequence"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        detail={"attendee": locked.pk, "response": response},
+    )
+    sync_meeting_reminders(meeting)
+    attendee.refresh_from_db()
+    return attendee

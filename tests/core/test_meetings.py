@@ -1,0 +1,206 @@
+"""core.meetings: invites, updates and cancellations, sent through a real SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.meetings import (
+    AttendeeSpec,
+    ResponseRefused,
+    cancel_meeting,
+    record_response,
+    reschedule_meeting,
+    schedule_meeting,
+    set_attendees,
+)
+from core.models import AttendeeResponse, Locality, Meeting, MeetingKind, OutboxMessage, Team, User
+from core.outbox import send_due_messages
+from tests import factories
+from tests.assertions import (
+    assert_event,
+    assert_exchange_vtimezone,
+    assert_invite_email,
+    assert_never_mentions,
+    attendees_of,
+    text_of,
+)
+from tests.icaljs import parse_with_icaljs
+from tests.smtp import SMTPServer
+
+LONDON = ZoneInfo("Europe/London")
+START = dt.datetime(2031, 3, 28, 10, tzinfo=LONDON)  # the Friday before the clocks go forward
+
+
+def _schedule(organiser: User, team: Team, attendees: list[AttendeeSpec], **extra: object) -> Meeting:
+    fields: dict[str, object] = {
+        "kind": MeetingKind.GCS_SESSION,
+        "title": "Group Case Supervision – Team North",
+        "start": START,
+        "end": START + dt.timedelta(hours=2),
+        "location": "Room 2.14, Civic Centre",
+        "case_references": "FS-2026-0001, FS-2026-0002",
+        "link_path": "/gcs/sessions/1/",
+        **extra,
+    }
+    return schedule_meeting(organiser=organiser, team=team, attendees=attendees, **fields)  # type: ignore[arg-type]
+
+
+def test_every_attendee_gets_an_invite_outlook_recognises(
+    smtp_server: SMTPServer, gina: User, alice: User, mo: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice), AttendeeSpec(user=mo, required=False)])
+    assert send_due_messages() == 2
+    [to_alice] = smtp_server.to("alice@example.gov.uk")
+    cal = assert_invite_email(to_alice, method="REQUEST")
+    event = assert_event(
+        cal, method="REQUEST", uid=meeting.uid, sequence=0, attendees=["alice@example.gov.uk", "mo@example.gov.uk"]
+    )
+    assert attendees_of(event)["mo@example.gov.uk"]["ROLE"] == "OPT-PARTICIPANT"
+    assert attendees_of(event)["alice@example.gov.uk"]["RSVP"] == "TRUE"
+    assert_exchange_vtimezone(cal)
+    assert "FS-2026-0001" in text_of(to_alice)
+    assert "/gcs/sessions/1/" in text_of(to_alice)
+    assert str(to_alice["From"]).endswith("<kinfolk-diary@example.gov.uk>")
+
+
+def test_an_invite_never_names_a_family_member(smtp_server: SMTPServer, gina: User, alice: User, north: Team) -> None:
+    locality = Locality.objects.create(name="Ward X", code="WX", latitude=Decimal("51.5"), longitude=Decimal("-0.1"))
+    north_family = factories.make_family(team=north, practitioner=alice, locality=locality, children=2)
+    family_name = north_family.family_name
+    children = [c.first_name for c in north_family.children.all()]
+    _schedule(
+        gina,
+        north,
+        [AttendeeSpec(user=alice), AttendeeSpec(email="nan@example.com", name=f"Nan {family_name}")],
+        case_references=north_family.case_reference,
+    )
+    send_due_messages()
+    assert len(smtp_server.messages) == 2
+    for message in smtp_server.messages:
+        assert_never_mentions(message, [family_name, *children])
+
+
+def test_moving_a_meeting_sends_the_same_uid_with_a_higher_sequence_and_asks_again(
+    smtp_server: SMTPServer, gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    record_response(attendee=meeting.attendees.get(), response=AttendeeResponse.ACCEPTED)
+    moved_to = START + dt.timedelta(days=4)  # after the clocks change
+    reschedule_meeting(meeting=meeting, start=moved_to, end=moved_to + dt.timedelta(hours=2), reason="Room needed")
+    send_due_messages()
+    _first, update = smtp_server.to("alice@example.gov.uk")
+    cal = assert_invite_email(update, method="REQUEST")
+    event = assert_event(cal, method="REQUEST", uid=meeting.uid, sequence=1)
+    assert event.DTSTART.astimezone(dt.UTC) == moved_to.astimezone(dt.UTC)
+    assert attendees_of(event)["alice@example.gov.uk"]["PARTSTAT"] == "NEEDS-ACTION"
+    assert "Room needed" in text_of(update)
+    assert str(update["Subject"]).strip().startswith("OFFICIAL-SENSITIVE: Updated:")
+    js = parse_with_icaljs([cal.to_ical().decode()])[0]["events"][0]
+    assert (js["uid"], js["sequence"]) == (meeting.uid, 1)
+    assert js["start_utc"] == moved_to.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_rescheduling_to_the_same_time_and_place_changes_nothing_and_sends_nothing(
+    gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    reschedule_meeting(meeting=meeting, start=START, location="Room 2.14, Civic Centre")
+    assert meeting.sequence == 0
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_cancelling_sends_method_cancel_with_status_cancelled_to_everyone(
+    smtp_server: SMTPServer, gina: User, alice: User, mo: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice), AttendeeSpec(user=mo)])
+    cancel_meeting(meeting=meeting, reason="Merged with next month")
+    cancel_meeting(meeting=meeting)  # twice is once
+    send_due_messages()
+    for address in ("alice@example.gov.uk", "mo@example.gov.uk"):
+        _invite, cancellation = smtp_server.to(address)
+        cal = assert_invite_email(cancellation, method="CANCEL")
+        assert_event(cal, method="CANCEL", uid=meeting.uid, sequence=1, status="CANCELLED")
+        assert parse_with_icaljs([cal.to_ical().decode()])[0]["method"] == "CANCEL"
+
+
+def test_an_attendee_who_is_removed_gets_a_cancel_of_their_own_and_the_rest_an_update(
+    smtp_server: SMTPServer, gina: User, alice: User, mo: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice), AttendeeSpec(user=mo)])
+    set_attendees(meeting=meeting, attendees=[AttendeeSpec(user=alice)])
+    send_due_messages()
+    _invite, removal = smtp_server.to("mo@example.gov.uk")
+    cal = assert_invite_email(removal, method="CANCEL")
+    assert_event(cal, method="CANCEL", uid=meeting.uid, sequence=1, status="CANCELLED", attendees=["mo@example.gov.uk"])
+    _invite, update = smtp_server.to("alice@example.gov.uk")
+    assert_event(
+        assert_invite_email(update, method="REQUEST"),
+        method="REQUEST",
+        uid=meeting.uid,
+        sequence=1,
+        attendees=["alice@example.gov.uk"],
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+
+
+def test_adding_an_attendee_invites_them_and_updates_the_others(
+    smtp_server: SMTPServer, gina: User, alice: User, mo: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    set_attendees(meeting=meeting, attendees=[AttendeeSpec(user=alice), AttendeeSpec(user=mo)])
+    set_attendees(meeting=meeting, attendees=[AttendeeSpec(user=alice), AttendeeSpec(user=mo)])  # no change
+    send_due_messages()
+    [to_mo] = smtp_server.to("mo@example.gov.uk")
+    assert_event(assert_invite_email(to_mo, method="REQUEST"), method="REQUEST", uid=meeting.uid, sequence=1)
+    assert len(smtp_server.to("alice@example.gov.uk")) == 2
+
+
+def test_a_change_that_rolls_back_sends_nothing(gina: User, alice: User, north: Team) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        reschedule_meeting(
+            meeting=meeting, start=START + dt.timedelta(days=1), end=START + dt.timedelta(days=1, hours=1)
+        )
+        raise RuntimeError("the caller's next step failed")
+    assert OutboxMessage.objects.count() == 1
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+
+
+def test_a_meeting_must_end_after_it_starts_and_have_aware_times(gina: User, north: Team) -> None:
+    with pytest.raises(ValidationError):
+        schedule_meeting(kind=MeetingKind.FGC, title="FGC", organiser=gina, start=START, end=START, link_path="/")
+    with pytest.raises(ValidationError):
+        schedule_meeting(
+            kind=MeetingKind.FGC,
+            title="FGC",
+            organiser=gina,
+            start=START.replace(tzinfo=None),
+            end=START.replace(tzinfo=None) + dt.timedelta(hours=1),
+            link_path="/",
+        )
+    assert not Meeting.objects.exists()
+
+
+def test_a_response_to_an_older_sequence_is_refused(gina: User, alice: User, north: Team) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    reschedule_meeting(meeting=meeting, location="Room 1")
+    with pytest.raises(ResponseRefused):
+        record_response(attendee=meeting.attendees.get(), response=AttendeeResponse.ACCEPTED, sequence=0)
+    attendee = record_response(attendee=meeting.attendees.get(), response=AttendeeResponse.TENTATIVE, sequence=1)
+    assert attendee.response == AttendeeResponse.TENTATIVE
+
+
+def test_a_removed_attendee_cannot_answer(gina: User, alice: User, mo: User, north: Team) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice), AttendeeSpec(user=mo)])
+    removed = meeting.attendees.get(email="mo@example.gov.uk")
+    set_attendees(meeting=meeting, attendees=[AttendeeSpec(user=alice)])
+    with pytest.raises(ResponseRefused):
+        record_response(attendee=removed, response=AttendeeResponse.ACCEPTED)
