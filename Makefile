@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # Development and demo: SQLite, django-q2's ORM broker, mail kept in the development outbox.
 DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint install assets migrate demo check-deploy clean help
 

@@ -164,8 +164,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-ACCOUNT_RATE_LIMITS = {
-    # Per IP and per account; stored in the shared cache above.
+# Per IP and per account; stored in the shared cache above. (Bandit reads the
+# "reset_password" keys as passwords: they are rate strings.)
+ACCOUNT_RATE_LIMITS = {  # nosec B105
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/15m/key",
     "reset_password": "5/m/ip,3/15m/key",
@@ -303,7 +304,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per enqueued task buries what matters in the worker's output.
+        "django-q": {"level": env_str("Q_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # --- Diary, outbox and reminders ---------------------------------------------------
@@ -341,3 +346,10 @@ import os
 
 if (DEMO_MODE or DEBUG) and "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "core.mail_backends.KeepBackend"
+
+# --- Group Case Supervision ---------------------------------------------------------
+# Largest paper (and, later, FGC document) accepted by core.uploads, in bytes.
+KINFOLK_UPLOAD_MAX_BYTES = env_int("KINFOLK_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# weasyprint logs every layout step at INFO; the minutes task would flood the log.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # type: ignore[index]
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # type: ignore[index]

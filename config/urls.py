@@ -10,6 +10,7 @@ urlpatterns = [
     path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("gcs/", include("supervision.urls")),
     path("", include("core.urls")),
 ]
 

@@ -22,6 +22,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     }:
         items.append(("Families", reverse("core:family_list")))
         items.append(("Care leavers", reverse("core:care_leaver_list")))
+    if roles & {Role.PRACTITIONER.value, Role.MANAGER.value, Role.GCS_COORDINATOR.value}:
+        items.append(("Group Case Supervision", reverse("supervision:group_list")))
     if Role.ADMINISTRATOR.value in roles:
         items.append(("Users", reverse("core:user_list")))
         items.append(("Audit log", reverse("core:audit_log")))

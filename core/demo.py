@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.models import CareLeaver, Child, Family, Locality, Role, Team, User
 from core.roles import sync_role_groups
 
-DEMO_PASSWORD = "kinfolk-demo-2026"  # noqa: S105  (printed by `make run`; demo data only)
+DEMO_PASSWORD = "kinfolk-demo-2026"  # noqa: S105  # nosec B105  (printed by `make run`; demo data only)
 
 LOCALITIES = [
     ("Abbey", "ABB", "51.75210", "-0.33640"),

@@ -7,7 +7,7 @@ member's name or case details.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.template import Engine
@@ -20,7 +20,8 @@ from core.models import Invitation, OutboxMessage
 def _text_engine() -> Engine:
     """The project's template engine with autoescaping off, for plain-text parts."""
     options = settings.TEMPLATES[0]
-    return Engine(dirs=[str(d) for d in options["DIRS"]], app_dirs=True, autoescape=False)
+    dirs = cast(list[Any], options["DIRS"])
+    return Engine(dirs=[str(d) for d in dirs], app_dirs=True, autoescape=False)
 
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:

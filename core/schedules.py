@@ -61,6 +61,14 @@ SCHEDULES: list[Declared] = [
         Schedule.MINUTES,
         minutes=5,
     ),
+    # Renders approved GCS minutes whose on-commit render task was lost (worker
+    # down or killed), so circulation never waits on a missing PDF.
+    Declared(
+        "kinfolk.gcs.render_pending_minutes",
+        "supervision.tasks.render_pending_minutes",
+        Schedule.MINUTES,
+        minutes=5,
+    ),
     # Deletes sent outbox rows older than KINFOLK_OUTBOX_KEEP_DAYS (they hold email text).
     Declared(
         "kinfolk.outbox.clean_up",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import diary_views, views
 
 app_name = "core"
 
@@ -25,8 +25,6 @@ urlpatterns = [
 ]
 
 # Diary and outbox (issue 3)
-from core import diary_views
-
 urlpatterns += [
     path("diary/", diary_views.diary_home, name="diary"),
     path("diary/meetings/<int:pk>/", diary_views.meeting_detail, name="meeting_detail"),

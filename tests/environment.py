@@ -16,5 +16,9 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("KINFOLK_DEMO", "0")
 os.environ.setdefault("KINFOLK_ENFORCE_MFA", "1")
-os.environ.setdefault("KINFOLK_PRIVATE_MEDIA", tempfile.mkdtemp(prefix="kinfolk-test-media-"))
+# A private folder per test process: parallel workers (pytest-xdist) must not
+# see each other's uploads.
+os.environ["KINFOLK_PRIVATE_MEDIA"] = tempfile.mkdtemp(
+    prefix=f"kinfolk-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 os.environ.setdefault("KINFOLK_STATIC_MANIFEST", "0")

@@ -46,7 +46,7 @@ _INPUT_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "file": "govuk-file-upload",
-    "password": "govuk-input govuk-password-input__input govuk-js-password-input-input",
+    "password": "govuk-input govuk-password-input__input govuk-js-password-input-input",  # nosec B105  (CSS classes)
     "input": "govuk-input",
 }
 
@@ -54,7 +54,7 @@ _ERROR_CLASSES = {
     "textarea": "govuk-textarea--error",
     "select": "govuk-select--error",
     "file": "govuk-file-upload--error",
-    "password": "govuk-input--error",
+    "password": "govuk-input--error",  # nosec B105  (a CSS class)
     "input": "govuk-input--error",
 }
 
@@ -80,9 +80,7 @@ def _temporal_widget(widget: forms.Widget) -> forms.Widget | None:
     return None
 
 
-def _choices(
-    field: forms.BoundField, input_class: str, kind: str
-) -> list[dict[str, Any]]:
+def _choices(field: forms.BoundField, input_class: str, kind: str) -> list[dict[str, Any]]:
     """The options of a radio or checkbox group, each with its rendered attributes."""
     widget = field.field.widget
     attrs = field.build_widget_attrs({"class": input_class, "id": field.auto_id or ""})
@@ -101,9 +99,7 @@ def _choices(
                         **option_attrs,
                         "type": "radio" if kind == "radios" else "checkbox",
                         "name": option["name"],
-                        "value": ""
-                        if option["value"] is None
-                        else f"{option['value']}",
+                        "value": "" if option["value"] is None else f"{option['value']}",
                     }
                 ),
             }
@@ -200,9 +196,7 @@ def _error_items(form: forms.BaseForm) -> list[dict[str, str]]:
 
 
 @register.inclusion_tag("includes/_error_summary.html")
-def govuk_error_summary(
-    form: forms.BaseForm | None, title: str = "There is a problem"
-) -> dict[str, Any]:
+def govuk_error_summary(form: forms.BaseForm | None, title: str = "There is a problem") -> dict[str, Any]:
     """The GOV.UK error summary for `form`, or nothing if it has no errors."""
     items = _error_items(form) if form is not None and _has_errors(form) else []
     return {"items": items, "title": title}

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from core.demo import DEMO_PASSWORD, USERS, build_demo_borough
 from core.demo_diary import DEMO_LINK, build_demo_meetings
 from core.models import Meeting
+from supervision.demo import build_demo_gcs
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         # development outbox; made once, so a second run adds no more mail.
         if not Meeting.objects.filter(link_path=DEMO_LINK).exists():
             build_demo_meetings()
+        build_demo_gcs()
         self.stdout.write(self.style.SUCCESS(f"Demo borough ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for spec in USERS:
             roles = ", ".join(r.value for r in spec.roles)

@@ -1,0 +1,263 @@
+"""Forms parse and validate; services do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from core.models import AttendeeResponse, Family, Role, Team, User
+from core.workdays import local_datetime
+from supervision.models import (
+    ActionStatus,
+    AttendanceStatus,
+    Discipline,
+    SupervisionGroup,
+    SupervisionSession,
+)
+from supervision.permissions import GCS_ROLES
+
+
+def gcs_users() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name__in=GCS_ROLES).distinct().order_by("full_name")
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.email})"
+
+
+class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    coordinator = UserChoiceField(queryset=User.objects.none())
+    minute_taker = UserChoiceField(queryset=User.objects.none(), required=False)
+    online_url = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = SupervisionGroup
+        fields = [
+            "team",
+            "name",
+            "coordinator",
+            "minute_taker",
+            "cadence_weeks",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "location",
+            "online_url",
+            "papers_deadline_working_days",
+            "session_reminder_working_days",
+            "action_reminder_working_days",
+            "discussion_interval_days",
+            "default_item_minutes",
+        ]
+        widgets = {"weekday": forms.RadioSelect, "start_time": forms.TimeInput}
+        help_texts = {
+            "discussion_interval_days": "Families not discussed for this many days are shown as due.",
+            "papers_deadline_working_days": "Papers uploaded after this are flagged late.",
+        }
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = gcs_users()
+        self.fields["coordinator"].queryset = users  # type: ignore[attr-defined]
+        self.fields["minute_taker"].queryset = users  # type: ignore[attr-defined]
+        if self.instance.pk:
+            del self.fields["team"]
+        else:
+            self.fields["team"].queryset = teams if teams is not None else Team.objects.none()  # type: ignore[attr-defined]
+        self.fields["weekday"].choices = [c for c in self.fields["weekday"].choices if c[0] != ""]  # type: ignore[attr-defined]
+
+    def validate_unique(self) -> None:
+        # The service reports a team that already has a group, in words.
+        pass
+
+
+class MemberForm(forms.Form):
+    user = UserChoiceField(queryset=User.objects.none(), label="Person")
+    discipline = forms.ChoiceField(choices=Discipline.choices)
+
+    def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = gcs_users().exclude(gcs_memberships__group=group)  # type: ignore[attr-defined]
+
+
+class DiariseForm(forms.Form):
+    first_day = forms.DateField(label="Date of the first session", widget=forms.DateInput)
+    until = forms.DateField(
+        label="Diarise until (optional)",
+        required=False,
+        widget=forms.DateInput,
+        help_text="Leave empty to diarise a year of sessions.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("first_day") and data.get("until") and data["until"] < data["first_day"]:
+            self.add_error("until", "The last date must be after the first session.")
+        return data
+
+
+class SessionForm(forms.Form):
+    day = forms.DateField(label="Date", widget=forms.DateInput)
+    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput)
+    end_time = forms.TimeField(label="End time", widget=forms.TimeInput)
+    location = forms.CharField(label="Room", required=False, max_length=200)
+    online_url = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+    reason = forms.CharField(
+        label="Reason for the change (optional)",
+        required=False,
+        max_length=200,
+        help_text="Goes into the calendar update. Do not include names or case details.",
+    )
+
+    @classmethod
+    def initial_for(cls, session: SupervisionSession) -> dict[str, Any]:
+        from django.utils import timezone
+
+        start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+        return {
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "location": session.location,
+            "online_url": session.online_url,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", "The end time must be after the start time.")
+        return data
+
+    def start_end(self) -> tuple[dt.datetime, dt.datetime]:
+        data = self.cleaned_data
+        return local_datetime(data["day"], data["start_time"]), local_datetime(data["day"], data["end_time"])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the session cancelled?",
+        max_length=200,
+        help_text="Goes into the calendar cancellation. Do not include names or case details.",
+    )
+
+
+class FamilyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.case_reference)
+
+
+class AgendaItemForm(forms.Form):
+    family = FamilyChoiceField(queryset=Family.objects.none(), label="Family (case reference)")
+    presenter = UserChoiceField(queryset=User.objects.none(), label="Presenting worker")
+    duration_minutes = forms.IntegerField(label="Time slot (minutes)", min_value=5, max_value=120)
+    specialists = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Adult specialists working with this family",
+    )
+
+    def __init__(self, *args: Any, session: SupervisionSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        group = session.group
+        self.fields["family"].queryset = (  # type: ignore[attr-defined]
+            Family.objects.open().filter(team_id=group.team_id).exclude(gcs_items__session=session)
+        )
+        members = group.members.select_related("user")
+        self.fields["presenter"].queryset = User.objects.filter(gcs_memberships__group=group).order_by("full_name")  # type: ignore[attr-defined]
+        specialist_ids = [m.user_id for m in members if m.is_adult_specialist]
+        self.fields["specialists"].queryset = User.objects.filter(pk__in=specialist_ids).order_by("full_name")  # type: ignore[attr-defined]
+        self.fields["specialists"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
+        self.fields["duration_minutes"].initial = group.default_item_minutes
+
+
+class MoveItemForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class PaperForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a paper",
+        help_text="PDF, Word (.docx) or OpenDocument text (.odt).",
+        allow_empty_file=True,  # core.uploads says "The selected file is empty", in its own words
+    )
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        label="Can you come?",
+        choices=[
+            (AttendeeResponse.ACCEPTED, "Yes, I will attend"),
+            (AttendeeResponse.TENTATIVE, "Maybe"),
+            (AttendeeResponse.DECLINED, "No, I will send apologies"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per invitee: present, apologies or absent."""
+
+    def __init__(self, *args: Any, people: list[tuple[User, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for user, label, current in people:
+            self.fields[f"user_{user.pk}"] = forms.ChoiceField(
+                label=f"{user.full_name}{f' ({label})' if label else ''}",
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                initial=current or None,
+                required=False,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items() if value}
+
+
+class EntryForm(forms.Form):
+    text = forms.CharField(required=False, max_length=20000, strip=False, widget=forms.Textarea)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="What", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput)
+
+    def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(gcs_memberships__group=group).order_by("full_name")  # type: ignore[attr-defined]
+
+
+class ActionStatusForm(forms.Form):
+    done = forms.BooleanField(required=False)
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(label="What needs to change?", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do the approved minutes need correcting?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ActionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), (ActionStatus.OPEN, "Open"), ("overdue", "Overdue"), (ActionStatus.DONE, "Done")],
+    )
+    family = FamilyChoiceField(queryset=Family.objects.none(), required=False, empty_label="All families")
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, empty_label="All owners")
+
+    def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["family"].queryset = Family.objects.filter(gcs_actions__group=group).distinct()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = User.objects.filter(gcs_actions__group=group).distinct().order_by("full_name")  # type: ignore[attr-defined]
+
+
+ROLE_CAN_CREATE = (Role.GCS_COORDINATOR, Role.MANAGER)

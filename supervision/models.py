@@ -1,1 +1,0 @@
-"""Group Case Supervision models."""

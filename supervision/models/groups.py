@@ -1,0 +1,122 @@
+"""A GCS group: one per team, its members and its default cadence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class Discipline(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    ADULT_MENTAL_HEALTH = "adult_mental_health", "Adult mental health"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    MANAGER = "manager", "Manager"
+    CHAIR = "chair", "Chair"
+    OTHER = "other", "Other"
+
+
+# The adult specialists who update on a family after the social worker presents.
+ADULT_SPECIALISMS = frozenset({Discipline.ADULT_MENTAL_HEALTH, Discipline.DOMESTIC_ABUSE, Discipline.SUBSTANCE_MISUSE})
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class SupervisionGroupQuerySet(models.QuerySet["SupervisionGroup"]):
+    def with_list_relations(self) -> SupervisionGroupQuerySet:
+        return self.select_related("team", "coordinator", "minute_taker").annotate(
+            member_count=models.Count("members", distinct=True)
+        )
+
+
+class SupervisionGroup(models.Model):
+    """The multi-disciplinary case discussion of one team."""
+
+    team = models.OneToOneField("core.Team", on_delete=models.PROTECT, related_name="supervision_group")
+    name = models.CharField(max_length=120)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_gcs_groups"
+    )
+    minute_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="minuted_gcs_groups",
+        null=True,
+        blank=True,
+    )
+    cadence_weeks = models.PositiveSmallIntegerField(
+        "every how many weeks", default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.TUESDAY)
+    start_time = models.TimeField(default=dt.time(10, 0))
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=120, validators=[MinValueValidator(30), MaxValueValidator(480)]
+    )
+    location = models.CharField("room", max_length=200, blank=True)
+    online_url = models.URLField("online meeting link", blank=True)
+    papers_deadline_working_days = models.PositiveSmallIntegerField(
+        "papers due (working days before)", default=3, validators=[MaxValueValidator(20)]
+    )
+    session_reminder_working_days = models.PositiveSmallIntegerField(
+        "session reminder (working days before)", default=1, validators=[MaxValueValidator(10)]
+    )
+    action_reminder_working_days = models.PositiveSmallIntegerField(
+        "action reminder (working days before due)", default=2, validators=[MaxValueValidator(10)]
+    )
+    discussion_interval_days = models.PositiveSmallIntegerField(
+        "discuss each family every (days)", default=28, validators=[MinValueValidator(7), MaxValueValidator(365)]
+    )
+    default_item_minutes = models.PositiveSmallIntegerField(
+        "minutes per family", default=20, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SupervisionGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=4), name="gcs_group_weekday_mon_to_fri"),
+            models.CheckConstraint(condition=models.Q(cadence_weeks__gte=1), name="gcs_group_cadence_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    """A person in the group, with the discipline they bring to the discussion.
+
+    Removing a member deletes this row: access is derived from it on every
+    request, so a removed member loses access at once.
+    """
+
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gcs_memberships")
+    discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="gcs_member_once_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_discipline_display()})"
+
+    @property
+    def is_chair(self) -> bool:
+        return self.discipline == Discipline.CHAIR
+
+    @property
+    def is_adult_specialist(self) -> bool:
+        return self.discipline in ADULT_SPECIALISMS

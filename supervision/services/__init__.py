@@ -1,0 +1,61 @@
+"""Every write to Group Case Supervision goes through these functions.
+
+Views, tasks, the demo command and the admin all call them; each takes
+keyword-only arguments, validates, writes in one transaction with its audit
+event and its emails (outbox rows), and raises ValidationError for bad input.
+"""
+
+from supervision.services.agenda import (
+    add_due_families,
+    add_item,
+    move_item,
+    publish_agenda,
+    remove_item,
+)
+from supervision.services.attendance import nudge_unconfirmed, record_attendance, respond_in_app
+from supervision.services.groups import add_member, create_group, remove_member, update_group, update_member
+from supervision.services.minutes import (
+    add_action,
+    approve_minutes,
+    circulate_minutes,
+    render_minutes_pdf,
+    return_minutes,
+    save_entry,
+    set_action_done,
+    start_correction,
+    submit_minutes,
+)
+from supervision.services.papers import delete_paper, upload_paper
+from supervision.services.scheduling import cancel_session, diarise_series, move_session, plan_series, schedule_session
+
+__all__ = [
+    "add_action",
+    "add_due_families",
+    "add_item",
+    "add_member",
+    "approve_minutes",
+    "cancel_session",
+    "circulate_minutes",
+    "create_group",
+    "delete_paper",
+    "diarise_series",
+    "move_item",
+    "move_session",
+    "nudge_unconfirmed",
+    "plan_series",
+    "publish_agenda",
+    "record_attendance",
+    "remove_item",
+    "remove_member",
+    "render_minutes_pdf",
+    "respond_in_app",
+    "return_minutes",
+    "save_entry",
+    "schedule_session",
+    "set_action_done",
+    "start_correction",
+    "submit_minutes",
+    "update_group",
+    "update_member",
+    "upload_paper",
+]

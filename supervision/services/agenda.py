@@ -1,0 +1,161 @@
+"""The agenda: families to discuss, presenters, running order, publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import audit
+from core.models import Family, User
+from core.models.audit import AuditAction
+from core.outbox import enqueue_email
+from supervision.models import ADULT_SPECIALISMS, AgendaItem, GroupMember, SupervisionSession
+from supervision.services.common import invitees, session_email_context
+
+
+def _agenda_editable(session: SupervisionSession) -> None:
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.minutes_locked:
+        raise ValidationError("The minutes of this session have been submitted, so its agenda is fixed.")
+
+
+@transaction.atomic
+def add_item(
+    *,
+    session: SupervisionSession,
+    family: Family,
+    presenter: User,
+    by: User,
+    duration_minutes: int | None = None,
+    specialists: Iterable[User] = (),
+) -> AgendaItem:
+    _agenda_editable(session)
+    group = session.group
+    if family.team_id != group.team_id:
+        raise ValidationError({"family": "Choose a family open to this group's team."})
+    if not family.is_open:
+        raise ValidationError({"family": "This family's case is closed."})
+    if session.items.filter(family=family).exists():
+        raise ValidationError({"family": f"{family.case_reference} is already on this agenda."})
+    members = dict(GroupMember.objects.filter(group=group).values_list("user_id", "discipline"))
+    if presenter.pk not in members:
+        raise ValidationError({"presenter": "The presenting worker must be a member of the group."})
+    specialists = list(specialists)
+    if any(members.get(s.pk) not in ADULT_SPECIALISMS for s in specialists):
+        raise ValidationError({"specialists": "Choose adult specialists who are members of the group."})
+    position = (session.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem(
+        session=session,
+        family=family,
+        presenter=presenter,
+        position=position,
+        duration_minutes=duration_minutes or group.default_item_minutes,
+    )
+    item.full_clean()
+    item.save()
+    item.specialists.set(specialists)
+    from supervision.services.papers import schedule_papers_reminders
+
+    schedule_papers_reminders(session=session, items=[item])
+    audit.record(action=AuditAction.CREATE, obj=item, detail={"family": family.pk, "presenter": presenter.pk})
+    return item
+
+
+@transaction.atomic
+def remove_item(*, item: AgendaItem, by: User) -> None:
+    _agenda_editable(item.session)
+    if item.actions.exists() or item.entries.exclude(text="").exists():
+        raise ValidationError("This family's discussion already has minutes or actions, so it stays on the agenda.")
+    from supervision.services.papers import delete_stored_files, withdraw_papers_reminders
+
+    withdraw_papers_reminders(session=item.session, items=[item])
+    delete_stored_files([p.file.name for p in item.papers.all()])
+    session = item.session
+    audit.record(action=AuditAction.DELETE, obj=item, detail={"family": item.family_id})
+    item.delete()
+    for position, other in enumerate(session.items.order_by("position", "pk"), start=1):
+        if other.position != position:
+            AgendaItem.objects.filter(pk=other.pk).update(position=position)
+
+
+@transaction.atomic
+def move_item(*, item: AgendaItem, direction: str, by: User) -> AgendaItem:
+    """Swap an item with its neighbour; the time slots follow the order."""
+    _agenda_editable(item.session)
+    items = list(item.session.items.select_for_update().order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in {"up", "down"}:
+        raise ValidationError("Move an item up or down.")
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+        for position, other in enumerate(items, start=1):
+            if other.position != position:
+                AgendaItem.objects.filter(pk=other.pk).update(position=position)
+        audit.record(action=AuditAction.UPDATE, obj=item, detail={"moved": direction})
+    item.refresh_from_db()
+    return item
+
+
+@dataclass(frozen=True)
+class DueFamiliesResult:
+    added: list[AgendaItem]
+    without_presenter: list[Family]
+
+
+@transaction.atomic
+def add_due_families(*, session: SupervisionSession, by: User) -> DueFamiliesResult:
+    """Add every family due or overdue for discussion, each presented by its allocated worker.
+
+    A family whose allocated worker is not a member of the group is left for
+    the coordinator to add with a presenter of their choice.
+    """
+    from supervision.selectors import families_due
+
+    _agenda_editable(session)
+    member_ids = set(session.group.members.values_list("user_id", flat=True))
+    added: list[AgendaItem] = []
+    without: list[Family] = []
+    for due in families_due(group=session.group, session=session):
+        family = due.family
+        practitioner = family.allocated_practitioner
+        if practitioner is None or practitioner.pk not in member_ids:
+            without.append(family)
+            continue
+        added.append(add_item(session=session, family=family, presenter=practitioner, by=by))
+    return DueFamiliesResult(added=added, without_presenter=without)
+
+
+@transaction.atomic
+def publish_agenda(*, session: SupervisionSession, by: User) -> int:
+    """Tell every member the agenda is ready. Publishing again (after changes) tells them again."""
+    _agenda_editable(session)
+    items = list(session.items.select_related("family").order_by("position", "pk"))
+    if not items:
+        raise ValidationError("Add at least one family before publishing the agenda.")
+    now = timezone.now()
+    session.agenda_published_at = now
+    session.save(update_fields=["agenda_published_at"])
+    context = {
+        **session_email_context(session),
+        # Case references only: the email leaves Kinfolk.
+        "case_references": [item.family.case_reference for item in items],
+        "papers_due": f"{timezone.localtime(session.papers_due_at):%A %-d %B, %H:%M}",
+    }
+    sent = 0
+    for person in invitees(session.group):
+        enqueue_email(
+            to=[person.email],
+            template="gcs_agenda_published",
+            context={**context, "name": person.get_short_name()},
+            idempotency_key=f"gcs:session:{session.pk}:agenda:{now.timestamp():.0f}:{person.email.lower()}",
+        )
+        sent += 1
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"agenda_published": len(items), "told": sent})
+    return sent

@@ -1,0 +1,91 @@
+"""Responses to invitations, nudges, and who actually came."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit, meetings
+from core.models import AttendeeResponse, MeetingAttendee, User
+from core.models.audit import AuditAction
+from core.outbox import enqueue_email
+from supervision.models import Attendance, AttendanceStatus, GroupMember, SupervisionSession
+from supervision.services.common import invitees, session_email_context
+
+UNCONFIRMED = (AttendeeResponse.NEEDS_ACTION, AttendeeResponse.TENTATIVE)
+
+
+def _attendee(session: SupervisionSession, user: User) -> MeetingAttendee:
+    if session.meeting is None:
+        raise ValidationError("This session has no diary entry.")
+    attendee = session.meeting.attendees.current().filter(user=user).first()
+    if attendee is None:
+        raise ValidationError("You are not invited to this session.")
+    return attendee
+
+
+@transaction.atomic
+def respond_in_app(*, session: SupervisionSession, user: User, response: str) -> MeetingAttendee:
+    """The same answer as the links in the invite, given on the session page."""
+    if response not in {AttendeeResponse.ACCEPTED, AttendeeResponse.TENTATIVE, AttendeeResponse.DECLINED}:
+        raise ValidationError({"response": "Choose whether you can come."})
+    return meetings.record_response(attendee=_attendee(session, user), response=response)
+
+
+@transaction.atomic
+def nudge_unconfirmed(*, session: SupervisionSession, by: User) -> int:
+    """Email everyone invited who has not accepted or declined. At most once a day per person."""
+    if session.is_cancelled or session.meeting is None:
+        raise ValidationError("This session has been cancelled.")
+    if session.start < timezone.now():
+        raise ValidationError("This session has already started.")
+    today = timezone.localdate().isoformat()
+    context = session_email_context(session)
+    nudged = 0
+    for attendee in session.meeting.attendees.current().filter(response__in=UNCONFIRMED):
+        enqueue_email(
+            to=[attendee.email],
+            template="gcs_nudge",
+            context={**context, "name": attendee.name},
+            idempotency_key=f"gcs:session:{session.pk}:nudge:{today}:{attendee.email.lower()}",
+        )
+        nudged += 1
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"nudged": nudged})
+    return nudged
+
+
+@transaction.atomic
+def record_attendance(*, session: SupervisionSession, statuses: Mapping[int, str], by: User) -> list[Attendance]:
+    """Record who was present, who sent apologies and who did not come (user id → status)."""
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.minutes_locked:
+        raise ValidationError("The minutes have been submitted, so attendance is fixed.")
+    if timezone.localtime(session.start).date() > timezone.localdate():
+        raise ValidationError("Attendance is recorded on the day of the session.")
+    people = {user.pk: user for user in invitees(session.group)}
+    disciplines = dict(GroupMember.objects.filter(group=session.group).values_list("user_id", "discipline"))
+    recorded: list[Attendance] = []
+    for user_id, status in statuses.items():
+        if user_id not in people:
+            raise ValidationError("Attendance can only be recorded for people invited to the session.")
+        if status not in AttendanceStatus.values:
+            raise ValidationError("Choose present, apologies or absent for each person.")
+        row, _ = Attendance.objects.update_or_create(
+            session=session,
+            user=people[user_id],
+            defaults={
+                "status": status,
+                "discipline": disciplines.get(user_id, ""),
+                "recorded_by": by,
+                "recorded_at": timezone.now(),
+            },
+        )
+        recorded.append(row)
+    audit.record(
+        action=AuditAction.UPDATE, obj=session, detail={"attendance": {str(k): v for k, v in statuses.items()}}
+    )
+    return recorded

@@ -1,0 +1,54 @@
+"""Small helpers shared by the GCS services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import User
+from supervision.models import SupervisionGroup, SupervisionSession
+
+
+def absolute(name: str, **kwargs: Any) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def session_link(session: SupervisionSession) -> str:
+    return absolute("supervision:session_detail", pk=session.pk)
+
+
+def local_label(moment: dt.datetime) -> str:
+    """e.g. "Tuesday 3 March 2026, 10:00", in Europe/London."""
+    return f"{timezone.localtime(moment):%A %-d %B %Y, %H:%M}"
+
+
+def session_email_context(session: SupervisionSession) -> dict[str, Any]:
+    """What every GCS email may say about a session: group, time, place, link. No names of families."""
+    return {
+        "group_name": session.group.name,
+        "team_name": session.group.team.name,
+        "when": local_label(session.start),
+        "location": session.location,
+        "online_url": session.online_url,
+        "link": session_link(session),
+    }
+
+
+def invitees(group: SupervisionGroup) -> list[User]:
+    """Who is invited to a group's sessions: its members, coordinator and minute-taker."""
+    people: dict[int, User] = {m.user.pk: m.user for m in group.members.select_related("user")}
+    people.setdefault(group.coordinator.pk, group.coordinator)
+    if group.minute_taker is not None:
+        people.setdefault(group.minute_taker.pk, group.minute_taker)
+    return sorted(people.values(), key=lambda u: (u.full_name, u.pk))
+
+
+def require_aware(value: dt.datetime, field: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if timezone.is_naive(value):
+        raise ValidationError({field: "A date and time with a time zone is needed."})

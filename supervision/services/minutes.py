@@ -1,0 +1,412 @@
+"""Real-time minutes, actions, approval, the PDF and circulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import audit
+from core.models import User
+from core.models.audit import AuditAction
+from core.outbox import enqueue_email
+from core.pdf import render_pdf
+from core.reminders import compute_due, schedule_reminder, withdraw_reminders
+from core.workdays import local_datetime, working_hours_between
+from supervision.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AttendanceStatus,
+    GroupMember,
+    MinutesEntry,
+    MinutesSection,
+    MinutesStatus,
+    MinutesVersion,
+    SupervisionSession,
+)
+from supervision.services.common import absolute, local_label, session_email_context
+
+MAX_ENTRY_CHARS = 20000
+
+
+def _writable(session: SupervisionSession) -> None:
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.minutes_status == MinutesStatus.SUBMITTED:
+        raise ValidationError("These minutes are with the chair for approval. Ask the chair to return them to edit.")
+    if session.minutes_status == MinutesStatus.APPROVED:
+        raise ValidationError("These minutes are approved and locked. Start a correction to change them.")
+
+
+@dataclass(frozen=True)
+class EntrySave:
+    entry: MinutesEntry
+    saved: bool
+    conflict: bool = False
+
+
+def save_entry(*, item: AgendaItem, section: str, text: str, base_version: int, by: User) -> EntrySave:
+    """Save one section of one family's minutes, unless someone else saved it since `base_version`.
+
+    `base_version` is the version the editor started from (0 when the section
+    was empty). A newer stored version means another person saved in between:
+    nothing is written and the caller shows both texts. The check and the write
+    happen under a row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite takes its
+    write lock at BEGIN), so two saves cannot both pass the check.
+    """
+    if section not in MinutesSection.values:
+        raise ValidationError({"section": "Unknown section."})
+    if len(text) > MAX_ENTRY_CHARS:
+        raise ValidationError({"text": f"A section can be at most {MAX_ENTRY_CHARS:,} characters."})
+    with transaction.atomic():
+        session = SupervisionSession.objects.select_for_update().get(pk=item.session_id)
+        _writable(session)
+        entry = MinutesEntry.objects.select_for_update().filter(item=item, section=section).first()
+        if entry is None:
+            if base_version != 0:
+                raise ValidationError("This section has gone. Reload the page.")
+            try:
+                with transaction.atomic():
+                    entry = MinutesEntry.objects.create(
+                        item=item, section=section, text=text, version=1, updated_by=by, updated_at=timezone.now()
+                    )
+            except IntegrityError:
+                # Someone created it a moment ago: theirs is the stored text.
+                entry = MinutesEntry.objects.get(item=item, section=section)
+                return EntrySave(entry=entry, saved=False, conflict=entry.text != text)
+            return EntrySave(entry=entry, saved=True)
+        if entry.version != base_version:
+            if entry.text == text:
+                return EntrySave(entry=entry, saved=False)
+            return EntrySave(entry=entry, saved=False, conflict=True)
+        if entry.text == text:
+            return EntrySave(entry=entry, saved=False)
+        entry.text = text
+        entry.version += 1
+        entry.updated_by = by
+        entry.updated_at = timezone.now()
+        entry.save(update_fields=["text", "version", "updated_by", "updated_at"])
+    return EntrySave(entry=entry, saved=True)
+
+
+def _action_reminder_keys(action: Action) -> tuple[str, str]:
+    return f"gcs:action:{action.pk}:due", f"gcs:action:{action.pk}:overdue"
+
+
+def schedule_action_reminders(action: Action) -> None:
+    """Remind the owner N working days before the due date, and on the first working day after it."""
+    due_key, overdue_key = _action_reminder_keys(action)
+    due_morning = local_datetime(action.due_on, dt.time(9, 0))
+    context = {
+        "group_name": action.group.name,
+        "case_reference": action.family.case_reference,
+        "due_on": f"{action.due_on:%A %-d %B %Y}",
+        "link": absolute("supervision:action_list", pk=action.group_id) + f"?owner={action.owner_id}",
+    }
+    schedule_reminder(
+        key=due_key,
+        due_at=compute_due(anchor_at=due_morning, offset_working_days=-action.group.action_reminder_working_days),
+        template="gcs_action_due",
+        late_policy="skip",
+        recipient_email=action.owner.email,
+        user=action.owner,
+        context=context,
+    )
+    schedule_reminder(
+        key=overdue_key,
+        due_at=compute_due(anchor_at=due_morning, offset_working_days=1),
+        template="gcs_action_overdue",
+        recipient_email=action.owner.email,
+        user=action.owner,
+        context=context,
+    )
+
+
+@transaction.atomic
+def add_action(*, item: AgendaItem, description: str, owner: User, due_on: dt.date, by: User) -> Action:
+    _writable(item.session)
+    if not GroupMember.objects.filter(group_id=item.session.group_id, user=owner).exists():
+        raise ValidationError({"owner": "The owner must be a member of the group."})
+    if due_on < timezone.localtime(item.session.start).date():
+        raise ValidationError({"due_on": "The due date must be on or after the session."})
+    action = Action(
+        group=item.session.group,
+        family=item.family,
+        item=item,
+        description=description.strip(),
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+    )
+    action.full_clean()
+    action.save()
+    schedule_action_reminders(action)
+    audit.record(action=AuditAction.CREATE, obj=action, detail={"owner": owner.pk, "due_on": due_on.isoformat()})
+    return action
+
+
+@transaction.atomic
+def set_action_done(*, action: Action, done: bool, by: User) -> Action:
+    if done and action.status == ActionStatus.OPEN:
+        action.status, action.completed_at, action.completed_by = ActionStatus.DONE, timezone.now(), by
+        for key in _action_reminder_keys(action):
+            withdraw_reminders(key_prefix=key)
+    elif not done and action.status == ActionStatus.DONE:
+        action.status, action.completed_at, action.completed_by = ActionStatus.OPEN, None, None
+        schedule_action_reminders(action)
+    else:
+        return action
+    action.full_clean()
+    action.save(update_fields=["status", "completed_at", "completed_by"])
+    audit.record(action=AuditAction.UPDATE, obj=action, detail={"status": action.status})
+    return action
+
+
+def _chairs(session: SupervisionSession) -> list[User]:
+    return [m.user for m in session.group.members.filter(discipline="chair").select_related("user")]
+
+
+@transaction.atomic
+def submit_minutes(*, session: SupervisionSession, by: User) -> SupervisionSession:
+    """The minute-taker sends the minutes to the chair."""
+    session = (
+        SupervisionSession.objects.select_for_update(of=("self",))
+        .select_related("group__team", "meeting")
+        .get(pk=session.pk)
+    )
+    if session.minutes_status not in {MinutesStatus.DRAFT, MinutesStatus.RETURNED}:
+        raise ValidationError("These minutes have already been submitted.")
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.start > timezone.now():
+        raise ValidationError("Minutes can be submitted once the session has started.")
+    if not session.items.exists():
+        raise ValidationError("There are no families on the agenda to minute.")
+    if not session.attendance.filter(status=AttendanceStatus.PRESENT).exists():
+        raise ValidationError("Record who attended before submitting the minutes.")
+    if not _chairs(session):
+        raise ValidationError("The group has no chair to approve the minutes. Add a member as chair first.")
+    session.minutes_status = MinutesStatus.SUBMITTED
+    session.minutes_submitted_at = timezone.now()
+    session.minutes_submitted_by = by
+    session.save(update_fields=["minutes_status", "minutes_submitted_at", "minutes_submitted_by"])
+    if session.meeting is not None:
+        withdraw_reminders(key_prefix=f"meeting:{session.meeting.uid}:gcs-minutes-overdue")
+    context = {**session_email_context(session), "link": absolute("supervision:minutes", pk=session.pk)}
+    for chair in _chairs(session):
+        enqueue_email(
+            to=[chair.email],
+            template="gcs_minutes_submitted",
+            context={**context, "name": chair.get_short_name()},
+            idempotency_key=f"gcs:session:{session.pk}:submitted:{session.minutes_submitted_at.timestamp():.0f}:{chair.pk}",
+        )
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "submitted"})
+    return session
+
+
+@transaction.atomic
+def return_minutes(*, session: SupervisionSession, comments: str, by: User) -> SupervisionSession:
+    """The chair sends the minutes back with what to change."""
+    session = (
+        SupervisionSession.objects.select_for_update(of=("self",)).select_related("group__team").get(pk=session.pk)
+    )
+    if session.minutes_status != MinutesStatus.SUBMITTED:
+        raise ValidationError("Only submitted minutes can be returned.")
+    if not comments.strip():
+        raise ValidationError({"comments": "Enter what needs to change."})
+    session.minutes_status = MinutesStatus.RETURNED
+    session.return_comments = comments.strip()
+    session.save(update_fields=["minutes_status", "return_comments"])
+    recipient = session.minutes_submitted_by or session.group.minute_taker or session.group.coordinator
+    enqueue_email(
+        to=[recipient.email],
+        template="gcs_minutes_returned",
+        context={**session_email_context(session), "link": absolute("supervision:minutes", pk=session.pk)},
+        idempotency_key=f"gcs:session:{session.pk}:returned:{timezone.now().timestamp():.0f}",
+    )
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "returned"})
+    return session
+
+
+@transaction.atomic
+def approve_minutes(*, session: SupervisionSession, by: User) -> MinutesVersion:
+    """The chair approves: the minutes are locked as a new version, rendered and circulated by a task."""
+    session = (
+        SupervisionSession.objects.select_for_update(of=("self",)).select_related("group__team").get(pk=session.pk)
+    )
+    if session.minutes_status != MinutesStatus.SUBMITTED:
+        raise ValidationError("Only submitted minutes can be approved.")
+    number = (session.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = MinutesVersion(
+        session=session,
+        number=number,
+        reason=session.correction_reason,
+        approved_by=by,
+        approved_at=timezone.now(),
+        snapshot=build_snapshot(session),
+    )
+    version.full_clean(exclude=["pdf"])
+    version.save()
+    session.minutes_status = MinutesStatus.APPROVED
+    session.correction_reason = ""
+    session.return_comments = ""
+    session.save(update_fields=["minutes_status", "correction_reason", "return_comments"])
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "approved", "version": number})
+    transaction.on_commit(lambda: enqueue_render(version.pk))
+    return version
+
+
+def enqueue_render(version_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("supervision.tasks.render_and_circulate_minutes", version_id, task_name=f"gcs-minutes-{version_id}")
+
+
+@transaction.atomic
+def start_correction(*, session: SupervisionSession, reason: str, by: User) -> SupervisionSession:
+    """Reopen approved minutes for a correction; the approved versions stay as they were."""
+    session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    if session.minutes_status != MinutesStatus.APPROVED:
+        raise ValidationError("Only approved minutes can be corrected.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the minutes need correcting."})
+    session.minutes_status = MinutesStatus.DRAFT
+    session.correction_reason = reason.strip()
+    session.save(update_fields=["minutes_status", "correction_reason"])
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "correction", "reason": reason[:200]})
+    return session
+
+
+def build_snapshot(session: SupervisionSession) -> dict[str, Any]:
+    """The minutes as approved, in plain JSON: what the PDF and later readers see.
+
+    Families appear by case reference only; the family name never leaves the
+    live record (the PDF is a document that travels).
+    """
+    attendance = list(session.attendance.select_related("user").order_by("user__full_name"))
+    items = list(
+        session.items.select_related("family", "presenter")
+        .prefetch_related("entries", "actions__owner")
+        .order_by("position", "pk")
+    )
+    labels = dict(MinutesSection.choices)
+    snapshot_items = []
+    for item in items:
+        texts = {entry.section: entry.text for entry in item.entries.all()}
+        snapshot_items.append(
+            {
+                "case_reference": item.family.case_reference,
+                "presenter": item.presenter.full_name,
+                "sections": [
+                    {"key": key, "label": labels[key], "text": texts.get(key, "")} for key in MinutesSection.values
+                ],
+                "actions": [
+                    {
+                        "description": a.description,
+                        "owner": a.owner.full_name,
+                        "due_on": a.due_on.isoformat(),
+                    }
+                    for a in sorted(item.actions.all(), key=lambda a: (a.due_on, a.pk))
+                ],
+            }
+        )
+    return {
+        "group": session.group.name,
+        "team": session.group.team.name,
+        "start": session.start.isoformat(),
+        "end": session.end.isoformat(),
+        "location": session.location,
+        "present": [
+            {"name": a.user.full_name, "discipline": a.discipline_label}
+            for a in attendance
+            if a.status == AttendanceStatus.PRESENT
+        ],
+        "apologies": [
+            {"name": a.user.full_name, "discipline": a.discipline_label}
+            for a in attendance
+            if a.status == AttendanceStatus.APOLOGIES
+        ],
+        "items": snapshot_items,
+    }
+
+
+def render_minutes_pdf(*, version: MinutesVersion) -> MinutesVersion:
+    """Render and store the PDF of an approved version (once; safe to call again)."""
+    if version.pdf:
+        return version
+    session = version.session
+    snapshot = version.snapshot
+    when = local_label(dt.datetime.fromisoformat(snapshot["start"]))
+    pdf = render_pdf(
+        template="supervision/pdf/minutes.html",
+        context={"snapshot": snapshot, "version": version, "when": when},
+        title=f"Group Case Supervision minutes – {snapshot['group']} – {when}",
+        running_header=f"Group Case Supervision – {snapshot['group']} – {when}",
+    )
+    name = f"gcs/minutes/{session.pk}/minutes-{session.pk}-v{version.number}.pdf"
+    with transaction.atomic():
+        locked = MinutesVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.pdf:
+            return locked
+        locked.pdf.save(name, ContentFile(pdf), save=False)
+        locked.pdf_rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "pdf_rendered_at"])
+    return locked
+
+
+@transaction.atomic
+def circulate_minutes(*, version: MinutesVersion) -> int:
+    """Email attendees and apologies a link to the minutes (never the minutes themselves).
+
+    Records the session's turnaround (session end to first circulation, in
+    working hours). Safe to run twice: each email has its own key.
+    """
+    version = (
+        MinutesVersion.objects.select_for_update(of=("self",)).select_related("session__group__team").get(pk=version.pk)
+    )
+    session = version.session
+    now = timezone.now()
+    recipients = list(
+        session.attendance.filter(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.APOLOGIES])
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    context = {
+        **session_email_context(session),
+        "link": absolute("supervision:minutes", pk=session.pk),
+        "version": version.number,
+        "correction": version.reason,
+    }
+    for row in recipients:
+        enqueue_email(
+            to=[row.user.email],
+            template="gcs_minutes_circulated",
+            context={**context, "name": row.user.get_short_name()},
+            idempotency_key=f"gcs:minutes:{version.pk}:circulated:{row.user.email.lower()}",
+        )
+    if version.circulated_at is None:
+        version.circulated_at = now
+        version.save(update_fields=["circulated_at"])
+    if session.first_circulated_at is None:
+        session.first_circulated_at = now
+        hours = max(working_hours_between(session.end, now), 0.0)
+        session.turnaround_working_hours = Decimal(f"{hours:.2f}")
+        session.save(update_fields=["first_circulated_at", "turnaround_working_hours"])
+    audit.record(
+        action=AuditAction.UPDATE, obj=session, detail={"minutes_circulated": version.number, "to": len(recipients)}
+    )
+    return len(recipients)
+
+
+def same_day_turnaround(session: SupervisionSession) -> bool | None:
+    """Whether the minutes went out on the day of the session, the goal (None until circulated)."""
+    if session.first_circulated_at is None:
+        return None
+    return timezone.localtime(session.first_circulated_at).date() == timezone.localtime(session.end).date()

@@ -1,0 +1,149 @@
+"""Papers: uploaded by presenters, checked by content, stored privately, reminded when missing."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from core.models import User
+from core.models.audit import AuditAction
+from core.reminders import compute_due, schedule_reminder, withdraw_reminders
+from core.uploads import store_upload, validate_upload
+from supervision.models import AgendaItem, Paper, SupervisionSession
+from supervision.services.common import session_email_context
+
+
+def papers_reminder_key(item: AgendaItem) -> str:
+    return f"gcs:item:{item.pk}:papers-missing"
+
+
+def schedule_papers_reminders(*, session: SupervisionSession, items: Iterable[AgendaItem] | None = None) -> int:
+    """Remind each presenter without papers one working day before the papers deadline.
+
+    Scheduled per item with a key we can rebuild, so moving the session moves
+    the reminder, and uploading a paper withdraws it.
+    """
+    due_at = compute_due(anchor_at=session.papers_due_at, offset_working_days=-1)
+    count = 0
+    chosen = list(items) if items is not None else list(session.items.select_related("presenter", "family"))
+    for item in chosen:
+        if item.papers.exists():
+            continue
+        schedule_reminder(
+            key=papers_reminder_key(item),
+            due_at=due_at,
+            recipient_email=item.presenter.email,
+            user=item.presenter,
+            template="gcs_papers_missing",
+            context={
+                **session_email_context(session),
+                "case_reference": item.family.case_reference,
+                "papers_due": f"{timezone.localtime(session.papers_due_at):%A %-d %B, %H:%M}",
+            },
+            late_policy="skip",
+        )
+        count += 1
+    return count
+
+
+def withdraw_papers_reminders(*, session: SupervisionSession, items: Iterable[AgendaItem] | None = None) -> int:
+    chosen = list(items) if items is not None else list(session.items.all())
+    return sum(withdraw_reminders(key_prefix=papers_reminder_key(item)) for item in chosen)
+
+
+def delete_stored_files(names: Iterable[str]) -> None:
+    """Delete files once the transaction that forgot them commits (never before: it may roll back)."""
+    names = [n for n in names if n]
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def upload_paper(*, item: AgendaItem, upload: File[Any], by: User) -> Paper:
+    """Validate by content, store privately and record the paper; flag it if late.
+
+    Nothing is stored for a refused file, and a file stored for a paper whose
+    row then fails to save is removed again.
+    """
+    session = item.session
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.minutes_status != "draft" or session.versions.exists():
+        raise ValidationError("The minutes of this session are written, so its papers are closed.")
+    validated = validate_upload(upload)
+    stored = store_upload(upload, validated, directory=f"gcs/papers/{session.pk}")
+    try:
+        with transaction.atomic():
+            paper = Paper(
+                item=item,
+                name=validated.name,
+                kind=validated.kind,
+                content_type=validated.content_type,
+                size=validated.size,
+                sha256=validated.sha256,
+                uploaded_by=by,
+                late=timezone.now() > session.papers_due_at,
+            )
+            paper.file.name = stored
+            paper.full_clean()
+            paper.save()
+            withdraw_papers_reminders(session=session, items=[item])
+            audit.record(
+                action=AuditAction.CREATE,
+                obj=paper,
+                detail={"size": paper.size, "kind": paper.kind, "late": paper.late},
+            )
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return paper
+
+
+@transaction.atomic
+def delete_paper(*, paper: Paper, by: User) -> None:
+    session = paper.item.session
+    if session.versions.exists() or session.minutes_locked:
+        raise ValidationError("The minutes of this session are submitted, so its papers are kept.")
+    item = paper.item
+    audit.record(action=AuditAction.DELETE, obj=paper, detail={"name": paper.name})
+    delete_stored_files([paper.file.name])
+    paper.delete()
+    if timezone.now() < session.papers_due_at:
+        schedule_papers_reminders(session=session, items=[item])
+
+
+def write_papers_pack(*, papers: Iterable[Paper], out: IO[bytes]) -> int:
+    """Write the papers into a zip, one folder per agenda item; returns how many.
+
+    Folder names are the running order and case reference, never a family name.
+    Papers are already compressed formats, so they are stored, not deflated.
+    """
+    count = 0
+    seen: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for paper in papers:
+            folder = f"{paper.item.position:02d} {paper.item.family.case_reference}"
+            arcname = f"{folder}/{paper.name}"
+            stem, _, ext = paper.name.rpartition(".")
+            n = 2
+            while arcname in seen:
+                arcname = f"{folder}/{stem} ({n}).{ext}"
+                n += 1
+            seen.add(arcname)
+            with default_storage.open(paper.file.name, "rb") as source, archive.open(arcname, "w") as target:
+                for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                    target.write(chunk)
+            count += 1
+    return count

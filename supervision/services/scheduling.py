@@ -1,0 +1,261 @@
+"""Diarising sessions: a year in one action, and moving or cancelling one.
+
+Each session owns a core Meeting, so invitations, updates, cancellations and
+the meeting reminders all come from core.meetings: a moved session moves in
+everyone's calendar, and a member added or removed gets invites or
+cancellations for the future sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit, meetings
+from core.models import MeetingKind, User
+from core.models.audit import AuditAction
+from core.reminders import ReminderRule
+from core.workdays import add_working_days, is_bank_holiday, is_working_day, local_datetime, next_working_day
+from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
+from supervision.services.common import invitees, require_aware
+
+SERIES_DAYS = 365
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    day: dt.date
+    usual_day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def moved(self) -> bool:
+        return self.day != self.usual_day
+
+    @property
+    def note(self) -> str:
+        if not self.moved:
+            return ""
+        why = "a bank holiday" if is_bank_holiday(self.usual_day) else "not a working day"
+        return f"Moved from {self.usual_day:%A %-d %B %Y} ({why}) to {self.day:%A %-d %B %Y}."
+
+
+@dataclass(frozen=True)
+class DiariseResult:
+    created: list[SupervisionSession]
+    moved: list[PlannedSession]
+    already_diarised: list[dt.date]
+
+
+def meeting_title(group: SupervisionGroup) -> str:
+    return f"Group Case Supervision – {group.team.name}"
+
+
+def reminder_rules(group: SupervisionGroup) -> list[ReminderRule]:
+    return [
+        # Everyone invited and not declined: the day-before nudge the evaluation asks for.
+        ReminderRule(
+            "gcs-session",
+            "start",
+            offset_working_days=-group.session_reminder_working_days,
+            template="gcs_session_reminder",
+            late_policy="skip",
+        ),
+        # The organiser (coordinator) hears if minutes are not in by the next working day.
+        ReminderRule(
+            "gcs-minutes-overdue",
+            "end",
+            offset_working_days=1,
+            template="gcs_minutes_overdue",
+            audience="organiser",
+        ),
+    ]
+
+
+def papers_deadline(group: SupervisionGroup, start: dt.datetime) -> dt.datetime:
+    """End of the working day N working days before the session."""
+    day = add_working_days(timezone.localtime(start).date(), -group.papers_deadline_working_days)
+    hours, minutes = settings.KINFOLK_WORKDAY_END.split(":")
+    return local_datetime(day, dt.time(int(hours), int(minutes)))
+
+
+def plan_series(*, group: SupervisionGroup, first_day: dt.date, until: dt.date | None = None) -> list[PlannedSession]:
+    """The sessions of a series at the group's cadence, each moved off a bank holiday to the next working day."""
+    until = until or first_day + dt.timedelta(days=SERIES_DAYS - 1)
+    planned: list[PlannedSession] = []
+    usual = first_day
+    while usual <= until:
+        day = usual if is_working_day(usual) else next_working_day(usual)
+        start = local_datetime(day, group.start_time)
+        planned.append(
+            PlannedSession(
+                day=day, usual_day=usual, start=start, end=start + dt.timedelta(minutes=group.duration_minutes)
+            )
+        )
+        usual += dt.timedelta(weeks=group.cadence_weeks)
+    return planned
+
+
+@transaction.atomic
+def schedule_session(
+    *,
+    group: SupervisionGroup,
+    start: dt.datetime,
+    end: dt.datetime,
+    by: User,
+    location: str | None = None,
+    online_url: str | None = None,
+    note: str = "",
+) -> SupervisionSession:
+    require_aware(start, "start")
+    require_aware(end, "end")
+    session = SupervisionSession(
+        group=group,
+        start=start,
+        end=end,
+        location=group.location if location is None else location,
+        online_url=group.online_url if online_url is None else online_url,
+        schedule_note=note[:250],
+        papers_due_at=papers_deadline(group, start),
+    )
+    session.full_clean(exclude=["meeting"])
+    session.save()
+    session.meeting = meetings.schedule_meeting(
+        kind=MeetingKind.GCS_SESSION,
+        title=meeting_title(group),
+        organiser=group.coordinator,
+        start=start,
+        end=end,
+        link_path=reverse("supervision:session_detail", kwargs={"pk": session.pk}),
+        team=group.team,
+        location=session.location,
+        online_url=session.online_url,
+        attendees=[meetings.AttendeeSpec(user=user) for user in invitees(group)],
+        reminder_rules=reminder_rules(group),
+        description=f"Group Case Supervision for {group.team.name}. Agenda and papers in Kinfolk.",
+    )
+    session.save(update_fields=["meeting"])
+    audit.record(action=AuditAction.CREATE, obj=session, detail={"start": start.isoformat()})
+    return session
+
+
+@transaction.atomic
+def diarise_series(
+    *, group: SupervisionGroup, first_day: dt.date, by: User, until: dt.date | None = None
+) -> DiariseResult:
+    """Diarise a year (or up to `until`) of sessions in one action.
+
+    Days that already have a session of this group are left alone, so running
+    it again after a partial series fills the gaps without duplicating.
+    """
+    if first_day < timezone.localdate():
+        raise ValidationError({"first_day": "The first session must be today or in the future."})
+    plan = plan_series(group=group, first_day=first_day, until=until)
+    taken = {
+        timezone.localtime(start).date()
+        for start in group.sessions.scheduled()
+        .filter(start__date__gte=first_day - dt.timedelta(days=1))
+        .values_list("start", flat=True)
+    }
+    created: list[SupervisionSession] = []
+    skipped: list[dt.date] = []
+    for planned in plan:
+        if planned.day in taken:
+            skipped.append(planned.day)
+            continue
+        created.append(schedule_session(group=group, start=planned.start, end=planned.end, by=by, note=planned.note))
+    audit.record(
+        action=AuditAction.CREATE,
+        obj=group,
+        detail={"diarised": len(created), "first_day": first_day.isoformat()},
+    )
+    return DiariseResult(
+        created=created, moved=[p for p in plan if p.moved and p.day not in skipped], already_diarised=skipped
+    )
+
+
+def _editable(session: SupervisionSession) -> None:
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled.")
+    if session.end < timezone.now():
+        raise ValidationError("This session has already taken place.")
+
+
+@transaction.atomic
+def move_session(
+    *,
+    session: SupervisionSession,
+    by: User,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    location: str | None = None,
+    online_url: str | None = None,
+    reason: str = "",
+) -> SupervisionSession:
+    """Change a session's time or place; everyone's calendar and reminders follow."""
+    _editable(session)
+    before = {"start": session.start.isoformat(), "location": session.location}
+    if start is not None:
+        require_aware(start, "start")
+        session.start = start
+    if end is not None:
+        require_aware(end, "end")
+        session.end = end
+    if location is not None:
+        session.location = location
+    if online_url is not None:
+        session.online_url = online_url
+    if start is not None and start < timezone.now():
+        raise ValidationError({"start": "A session cannot be moved into the past."})
+    session.papers_due_at = papers_deadline(session.group, session.start)
+    session.full_clean(exclude=["meeting"])
+    session.save()
+    if session.meeting is not None:
+        meetings.reschedule_meeting(
+            meeting=session.meeting,
+            start=session.start,
+            end=session.end,
+            location=session.location,
+            online_url=session.online_url,
+            reason=reason,
+        )
+    from supervision.services.papers import schedule_papers_reminders
+
+    schedule_papers_reminders(session=session)
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"before": before, "reason": reason[:200]})
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> SupervisionSession:
+    _editable(session)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the session is cancelled."})
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()[:250]
+    session.save(update_fields=["status", "cancel_reason"])
+    if session.meeting is not None:
+        meetings.cancel_meeting(meeting=session.meeting, reason=session.cancel_reason)
+    from supervision.services.papers import withdraw_papers_reminders
+
+    withdraw_papers_reminders(session=session)
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"cancelled": session.cancel_reason})
+    return session
+
+
+def sync_invitations(*, group: SupervisionGroup) -> int:
+    """Make every future session's invitation list match the group; returns sessions touched."""
+    specs = [meetings.AttendeeSpec(user=user) for user in invitees(group)]
+    touched = 0
+    for session in group.sessions.upcoming().select_related("meeting").exclude(meeting=None):
+        assert session.meeting is not None  # excluded above; for mypy
+        meetings.set_attendees(meeting=session.meeting, attendees=specs)
+        touched += 1
+    return touched

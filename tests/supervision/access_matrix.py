@@ -1,0 +1,163 @@
+"""Every GCS URL as every persona (see tests/access.py).
+
+The world: the North group, coordinated and minuted by gina, with alice
+(social worker, presenting the north family) and mo (chair, North's manager).
+bob is in South; the others have no part in GCS.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from supervision import services
+from supervision.models import Discipline, MinutesVersion
+from tests.access import LOGIN, PERSONAS, Entry, Expect
+from tests.supervision import factories as gcs
+from tests.supervision.uploads_corpus import minimal_pdf
+
+
+def setup(world: SimpleNamespace) -> None:
+    group = gcs.make_group(
+        team=world.north,
+        coordinator=world.gina,
+        minute_taker=world.gina,
+        members={world.alice: Discipline.SOCIAL_WORKER, world.mo: Discipline.CHAIR},
+    )
+    session = gcs.make_session(group=group)
+    item = gcs.add_item(session, world.north_family, world.alice)
+    paper = services.upload_paper(
+        item=item, upload=SimpleUploadedFile("report.pdf", minimal_pdf(), "application/pdf"), by=world.alice
+    )
+    action = services.add_action(
+        item=item, description="Visit", owner=world.alice, due_on=session.start.date(), by=world.gina
+    )
+    version = MinutesVersion.objects.create(session=session, number=1, approved_by=world.mo, snapshot={})
+    version.pdf.save("access-matrix.pdf", ContentFile(minimal_pdf()), save=True)
+    world.gcs_group = group
+    world.gcs_session = session
+    world.gcs_item = item
+    world.gcs_paper = paper
+    world.gcs_action = action
+    world.gcs_version = version
+    world.gcs_member = group.members.get(user=world.alice)
+
+
+def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
+    """Anonymous must sign in; outsiders get `default` (404: they may not know it exists)."""
+    return {p: (LOGIN if p == "anonymous" else overrides.get(p, default)) for p in PERSONAS}
+
+
+def _group(w: Any) -> dict[str, int]:
+    return {"pk": w.gcs_group.pk}
+
+
+def _session(w: Any) -> dict[str, int]:
+    return {"pk": w.gcs_session.pk}
+
+
+def _item(w: Any) -> dict[str, int]:
+    return {"pk": w.gcs_item.pk}
+
+
+MEMBERS = {"alice": 200, "mo": 200, "gina": 200}
+MANAGERS_GET = {"alice": 403, "mo": 200, "gina": 200}
+MANAGERS_POST = {"alice": 403, "mo": 302, "gina": 302}
+MINUTES_POST = {"alice": 403, "mo": 302, "gina": 302}  # the chair and the minute-taker
+CHAIR_POST = {"alice": 403, "mo": 302, "gina": 403}
+
+ENTRIES = [
+    Entry("supervision:group_list", expect=only(200)),
+    Entry("supervision:group_create", expect=only(404, mo=200, gina=200)),
+    Entry("supervision:group_detail", kwargs=_group, expect=only(404, **MEMBERS)),
+    Entry("supervision:group_edit", kwargs=_group, expect=only(404, **MANAGERS_GET)),
+    Entry(
+        "supervision:member_add",
+        kwargs=_group,
+        method="POST",
+        data={"discipline": "other"},
+        expect=only(404, **MANAGERS_POST),
+    ),
+    Entry(
+        "supervision:member_remove",
+        kwargs=lambda w: {"pk": w.gcs_group.pk, "member_pk": w.gcs_member.pk},
+        method="POST",
+        expect=only(404, **MANAGERS_POST),
+    ),
+    Entry("supervision:diarise", kwargs=_group, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:action_list", kwargs=_group, expect=only(404, **MEMBERS)),
+    Entry("supervision:session_detail", kwargs=_session, expect=only(404, **MEMBERS)),
+    Entry("supervision:session_edit", kwargs=_session, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:session_cancel", kwargs=_session, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:agenda_add", kwargs=_session, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:agenda_add_due", kwargs=_session, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:agenda_publish", kwargs=_session, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:papers_pack", kwargs=_session, expect=only(404, **MEMBERS)),
+    Entry(
+        "supervision:session_respond",
+        kwargs=_session,
+        method="POST",
+        data={"response": "accepted"},
+        expect=only(404, alice=302, mo=302, gina=302),
+    ),
+    Entry("supervision:attendance", kwargs=_session, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:nudge", kwargs=_session, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:minutes", kwargs=_session, expect=only(404, **MEMBERS)),
+    Entry("supervision:minutes_submit", kwargs=_session, method="POST", expect=only(404, **MINUTES_POST)),
+    Entry(
+        "supervision:minutes_return",
+        kwargs=_session,
+        method="POST",
+        data={"comments": "More on the child"},
+        expect=only(404, **CHAIR_POST),
+    ),
+    Entry("supervision:minutes_approve", kwargs=_session, method="POST", expect=only(404, **CHAIR_POST)),
+    Entry(
+        "supervision:minutes_correct",
+        kwargs=_session,
+        method="POST",
+        data={"reason": "Typo"},
+        expect=only(404, **MINUTES_POST),
+    ),
+    Entry(
+        "supervision:item_move",
+        kwargs=_item,
+        method="POST",
+        data={"direction": "up"},
+        expect=only(404, **MANAGERS_POST),
+    ),
+    Entry("supervision:item_remove", kwargs=_item, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:paper_upload", kwargs=_item, expect=only(404, **MEMBERS)),
+    Entry(
+        "supervision:entry_save",
+        kwargs=lambda w: {"pk": w.gcs_item.pk, "section": "discussion"},
+        method="POST",
+        data={"text": "Notes", "version": "0"},
+        expect=only(404, **MINUTES_POST),
+    ),
+    Entry(
+        "supervision:action_add",
+        kwargs=_item,
+        method="POST",
+        data={"description": "Call school"},
+        expect=only(404, **MINUTES_POST),
+    ),
+    Entry("supervision:paper_download", kwargs=lambda w: {"pk": w.gcs_paper.pk}, expect=only(404, **MEMBERS)),
+    Entry(
+        "supervision:paper_delete",
+        kwargs=lambda w: {"pk": w.gcs_paper.pk},
+        method="POST",
+        expect=only(404, alice=302, mo=302, gina=302),
+    ),
+    Entry(
+        "supervision:action_status",
+        kwargs=lambda w: {"pk": w.gcs_action.pk},
+        method="POST",
+        data={"done": "on"},
+        expect=only(404, alice=302, mo=302, gina=302),
+    ),
+    Entry("supervision:version_pdf", kwargs=lambda w: {"pk": w.gcs_version.pk}, expect=only(404, **MEMBERS)),
+]

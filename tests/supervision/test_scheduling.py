@@ -1,0 +1,113 @@
+"""diarise_series, schedule_session, move_session, cancel_session and invitations for members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.models import MeetingStatus, OutboxMessage, User
+from core.workdays import is_working_day
+from supervision import services
+from supervision.models import (
+    Discipline,
+    SessionStatus,
+    SupervisionGroup,
+    SupervisionSession,
+)
+from tests.supervision import factories as gcs
+
+
+def _invites_to(email: str) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(to__icontains=email, calendar_method="REQUEST"))
+
+
+def test_it_plans_a_year_at_the_cadence_and_moves_bank_holidays_to_the_next_working_day(
+    north_group: SupervisionGroup,
+) -> None:
+    # Mondays every 4 weeks from 5 Jan 2026 meet the spring bank holiday on 25 May (and no other).
+    north_group.weekday = 0
+    plan = services.plan_series(group=north_group, first_day=dt.date(2026, 1, 5))
+    assert len(plan) == 14  # 5 Jan 2026 to 4 Jan 2027
+    assert [p.usual_day for p in plan][:3] == [dt.date(2026, 1, 5), dt.date(2026, 2, 2), dt.date(2026, 3, 2)]
+    assert all(is_working_day(p.day) for p in plan)
+    moved = {p.usual_day: p for p in plan if p.moved}
+    assert list(moved) == [dt.date(2026, 5, 25)]
+    assert moved[dt.date(2026, 5, 25)].day == dt.date(2026, 5, 26)
+    assert moved[dt.date(2026, 5, 25)].note == (
+        "Moved from Monday 25 May 2026 (a bank holiday) to Tuesday 26 May 2026."
+    )
+
+
+def test_a_fortnightly_series_skips_christmas_and_boxing_day(north_group: SupervisionGroup) -> None:
+    north_group.cadence_weeks = 2
+    plan = services.plan_series(
+        group=north_group, first_day=dt.date(2026, 12, 11), until=dt.date(2026, 12, 31)
+    )  # Fridays: 11 Dec, 25 Dec (Christmas) -> Tue 29 Dec (28th is the Boxing Day substitute)
+    assert [p.day for p in plan] == [dt.date(2026, 12, 11), dt.date(2026, 12, 29)]
+
+
+def test_diarising_a_year_creates_sessions_with_invites_to_every_member(
+    north_group: SupervisionGroup, alice: User, mo: User, gina: User
+) -> None:
+    first = gcs.working_day_from_today(7)
+    result = services.diarise_series(group=north_group, first_day=first, by=gina)
+    assert len(result.created) in {13, 14}  # a year at every 4 weeks
+    session = result.created[0]
+    assert session.meeting is not None
+    assert {a.email for a in session.meeting.attendees.current()} >= {alice.email, mo.email, gina.email}
+    assert len(_invites_to(alice.email)) == len(result.created)
+    assert session.papers_due_at < session.start
+
+
+def test_diarising_again_does_not_duplicate_sessions(north_group: SupervisionGroup, gina: User) -> None:
+    first = gcs.working_day_from_today(7)
+    services.diarise_series(group=north_group, first_day=first, by=gina, until=first + dt.timedelta(days=60))
+    again = services.diarise_series(group=north_group, first_day=first, by=gina, until=first + dt.timedelta(days=60))
+    assert again.created == []
+    assert len(again.already_diarised) == north_group.sessions.count()
+
+
+def test_it_refuses_to_diarise_in_the_past(north_group: SupervisionGroup, gina: User) -> None:
+    with pytest.raises(ValidationError):
+        services.diarise_series(group=north_group, first_day=timezone.localdate() - dt.timedelta(days=1), by=gina)
+
+
+def test_moving_a_session_sends_an_update_with_a_higher_sequence(
+    upcoming: SupervisionSession, gina: User, alice: User
+) -> None:
+    assert upcoming.meeting is not None
+    new_start = upcoming.start + dt.timedelta(days=1)
+    services.move_session(
+        session=upcoming, start=new_start, end=new_start + dt.timedelta(hours=2), by=gina, reason="Room"
+    )
+    upcoming.meeting.refresh_from_db()
+    assert upcoming.meeting.start == new_start
+    assert upcoming.meeting.sequence == 1
+    assert len(_invites_to(alice.email)) == 2
+
+
+def test_cancelling_a_session_cancels_the_meeting_in_everyones_calendar(
+    upcoming: SupervisionSession, gina: User, alice: User
+) -> None:
+    services.cancel_session(session=upcoming, by=gina, reason="Training day")
+    upcoming.refresh_from_db()
+    assert upcoming.status == SessionStatus.CANCELLED
+    assert upcoming.meeting is not None and upcoming.meeting.status == MeetingStatus.CANCELLED
+    assert OutboxMessage.objects.filter(to__icontains=alice.email, calendar_method="CANCEL").exists()
+
+
+def test_a_member_added_is_invited_and_a_member_removed_gets_cancellations(
+    north_group: SupervisionGroup, upcoming: SupervisionSession, gina: User, bob: User, alice: User
+) -> None:
+    later = gcs.make_session(group=north_group, day=gcs.working_day_from_today(42))
+    services.add_member(group=north_group, user=bob, discipline=Discipline.DOMESTIC_ABUSE, by=gina)
+    assert len(_invites_to(bob.email)) == 2
+    member = north_group.members.get(user=alice)
+    services.remove_member(member=member, by=gina)
+    cancels = OutboxMessage.objects.filter(to__icontains=alice.email, calendar_method="CANCEL")
+    assert cancels.count() == 2
+    assert later.meeting is not None
+    assert not later.meeting.attendees.filter(removed_at__isnull=True, email=alice.email).exists()
