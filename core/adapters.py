@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -14,6 +16,23 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts come only from an administrator's invitation (core.services.accept_invitation).
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account emails (password reset, verification) go through the outbox like every other email."""
+        from core.outbox import enqueue_rendered
+
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        if message.content_subtype == "html":
+            html = message.body
+        enqueue_rendered(
+            to=message.to,
+            template=template_prefix.rsplit("/", 1)[-1],
+            subject=f"{settings.PROTECTIVE_MARKING}: {message.subject}",
+            text=message.body if message.content_subtype != "html" else "",
+            html=str(html),
+            idempotency_key=f"account:{template_prefix}:{uuid.uuid4().hex}",
+        )
 
 
 def _fernet() -> Fernet:

@@ -71,6 +71,38 @@ def enqueue_email(
     A second call with the same key returns the first row and queues nothing, so
     a service or job that runs twice sends one email.
     """
+    existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    subject, text, html = render_email(template, context)
+    return enqueue_rendered(
+        to=to,
+        template=template,
+        subject=subject,
+        text=text,
+        html=html,
+        idempotency_key=idempotency_key,
+        calendar=calendar,
+        send_after=send_after,
+        from_email=from_email,
+        reply_to=reply_to,
+    )
+
+
+def enqueue_rendered(
+    *,
+    to: Sequence[str],
+    template: str,
+    subject: str,
+    text: str,
+    html: str,
+    idempotency_key: str,
+    calendar: Calendar | None = None,
+    send_after: dt.datetime | None = None,
+    from_email: str | None = None,
+    reply_to: Sequence[str] | None = None,
+) -> OutboxMessage:
+    """Store an email already rendered elsewhere (allauth's account emails) in the outbox."""
     recipients = [address.strip() for address in to if address and address.strip()]
     if not recipients:
         raise ValidationError("An email needs at least one recipient.")
@@ -79,7 +111,6 @@ def enqueue_email(
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    subject, text, html = render_email(template, context)
     method = str(calendar.get("method", "")).upper() if calendar is not None else ""
     message = OutboxMessage(
         idempotency_key=idempotency_key,

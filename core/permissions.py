@@ -23,6 +23,24 @@ def _is_staff_user(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def _case_access(user: Any, worker_field: str) -> Q | None:
+    """The rows of a case record (family, care leaver) a user may see, or None for none.
+
+    Practitioners and GCS coordinators: those held by them (`worker_field`) or by
+    a team they belong to. Managers: those of teams they manage or belong to.
+    """
+    if not _is_staff_user(user):
+        return None
+    roles = user.role_names
+    condition: Q | None = None
+    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
+        condition = Q(**{worker_field: user}) | Q(team__members=user)
+    if Role.MANAGER.value in roles:
+        managed = Q(team__managers=user) | Q(team__members=user)
+        condition = managed if condition is None else condition | managed
+    return condition
+
+
 def families_visible_to(user: Any, queryset: QuerySet[Family] | None = None) -> QuerySet[Family]:
     """Families a user may see: allocated to them, their team's, or a team they manage.
 
@@ -32,15 +50,8 @@ def families_visible_to(user: Any, queryset: QuerySet[Family] | None = None) -> 
     so they see their own teams' families.
     """
     qs = queryset if queryset is not None else Family.objects.all()
-    if not _is_staff_user(user):
-        return qs.none()
-    roles = user.role_names
-    condition = Q(pk__in=[])
-    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
-        condition |= Q(allocated_practitioner=user) | Q(team__members=user)
-    if Role.MANAGER.value in roles:
-        condition |= Q(team__managers=user) | Q(team__members=user)
-    if condition == Q(pk__in=[]):
+    condition = _case_access(user, "allocated_practitioner")
+    if condition is None:
         return qs.none()
     # A subquery rather than a join keeps the rows distinct without DISTINCT,
     # which would clash with annotations and ordering on the caller's side.
@@ -48,16 +59,10 @@ def families_visible_to(user: Any, queryset: QuerySet[Family] | None = None) -> 
 
 
 def care_leavers_visible_to(user: Any, queryset: QuerySet[CareLeaver] | None = None) -> QuerySet[CareLeaver]:
+    """Care leavers a user may see: those they advise, their team's, or a team they manage."""
     qs = queryset if queryset is not None else CareLeaver.objects.all()
-    if not _is_staff_user(user):
-        return qs.none()
-    roles = user.role_names
-    condition = Q(pk__in=[])
-    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
-        condition |= Q(personal_adviser=user) | Q(team__members=user)
-    if Role.MANAGER.value in roles:
-        condition |= Q(team__managers=user) | Q(team__members=user)
-    if condition == Q(pk__in=[]):
+    condition = _case_access(user, "personal_adviser")
+    if condition is None:
         return qs.none()
     return qs.filter(pk__in=CareLeaver.objects.filter(condition).values("pk"))
 

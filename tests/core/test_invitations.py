@@ -182,3 +182,18 @@ def test_the_users_page_lists_accounts_and_pending_invitations(client_for, ada, 
     assert alice.email.encode() in response.content
     assert b"priya.new@example.gov.uk" in response.content
     assert factories.PASSWORD.encode() not in response.content
+
+
+def test_a_password_reset_email_goes_through_the_outbox_with_the_marking(alice) -> None:
+    response = Client().post(reverse("account_reset_password"), {"email": alice.email})
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get()
+    assert message.to == [alice.email]
+    assert message.subject.startswith("OFFICIAL-SENSITIVE: ")
+    assert "/accounts/password/reset/key/" in message.text
+
+
+def test_a_password_reset_for_an_unknown_address_reveals_nothing_and_sends_nothing_useful(db) -> None:
+    response = Client().post(reverse("account_reset_password"), {"email": "nobody@example.gov.uk"})
+    assert response.status_code == 302
+    assert all("/accounts/password/reset/key/" not in m.text for m in OutboxMessage.objects.all())
