@@ -8,7 +8,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint install assets migrate demo check-deploy clean help
+.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
@@ -51,6 +51,10 @@ run: install assets demo
 
 test: install assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Rewrites the user guide's pictures from the browser tests.
+screenshots: install assets
+	KINFOLK_UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser -p no:randomly
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -124,8 +124,16 @@ def assert_accessible(page: Any) -> None:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a screenshot for the user guide (docs/user-guide/images/<name>.png)."""
-    path = ROOT / "docs" / "user-guide" / "images" / f"{name}.png"
+    """Save a screenshot of the page.
+
+    The user guide's pictures (docs/user-guide/images/<name>.png) are rewritten only
+    when KINFOLK_UPDATE_SCREENSHOTS=1 (`make screenshots`), so an ordinary test run
+    leaves the working tree as it was; otherwise they go to test-artifacts/.
+    """
+    if os.environ.get("KINFOLK_UPDATE_SCREENSHOTS") == "1":
+        path = ROOT / "docs" / "user-guide" / "images" / f"{name}.png"
+    else:
+        path = ROOT / "test-artifacts" / "screenshots" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
