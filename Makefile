@@ -36,9 +36,10 @@ assets: node_modules/.installed
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 
+# Schedules first, so the demo logins are the last thing printed before the address.
 demo: migrate
-	$(DEV_ENV) $(PY) manage.py demo
 	$(DEV_ENV) $(PY) manage.py setup_schedules
+	$(DEV_ENV) $(PY) manage.py demo
 
 run: install assets demo
 	@echo
