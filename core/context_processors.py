@@ -14,7 +14,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
     roles = user.role_names
-    items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    items: list[tuple[str, str]] = [("Home", reverse("core:home")), ("Diary", reverse("core:diary"))]
     if roles & {
         Role.PRACTITIONER.value,
         Role.MANAGER.value,
@@ -27,6 +27,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if Role.ADMINISTRATOR.value in roles:
         items.append(("Users", reverse("core:user_list")))
         items.append(("Audit log", reverse("core:audit_log")))
+        items.append(("Outbox", reverse("core:outbox_list")))
     items.append(("Your account", reverse("mfa_index")))
     path = request.path
     home = reverse("core:home")

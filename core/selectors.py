@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import Role, User
+from core.models import Meeting, Role, User
 from core.permissions import care_leavers_visible_to, families_visible_to
+
+
+NEXT_MEETINGS = 5
 
 
 def home_summary(user: User) -> dict[str, Any]:
@@ -23,6 +26,7 @@ def home_summary(user: User) -> dict[str, Any]:
         "is_volunteer": Role.VOLUNTEER.value in roles,
         "teams": list(user.teams.all()),
     }
+    summary["next_meetings"] = list(Meeting.objects.for_user(user).upcoming().select_related("team")[:NEXT_MEETINGS])
     if summary["is_practitioner"] or summary["is_manager"] or summary["is_gcs_coordinator"]:
         summary["open_families"] = families.open().count()  # type: ignore[attr-defined]
         summary["my_families"] = families.open().filter(allocated_practitioner=user).count()  # type: ignore[attr-defined]

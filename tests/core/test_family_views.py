@@ -105,3 +105,34 @@ def test_viewing_a_care_leaver_is_audited(client_for, alice, north_care_leaver) 
 def test_the_home_page_counts_what_each_role_may_see(client_for, request, north_family, persona, sees) -> None:
     response = client_for(request.getfixturevalue(persona)).get("/")
     assert response.context["open_families"] == (1 if sees else 0)
+
+
+def test_the_home_page_lists_the_users_next_meetings_and_not_other_peoples(client_for, alice, bob) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.meetings import AttendeeSpec, schedule_meeting
+    from core.models import MeetingKind
+
+    start = timezone.now() + dt.timedelta(days=3)
+    mine = schedule_meeting(
+        kind=MeetingKind.GCS_SESSION,
+        title="Group Case Supervision – North",
+        organiser=bob,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        link_path="/diary/",
+        attendees=[AttendeeSpec(user=alice)],
+    )
+    schedule_meeting(
+        kind=MeetingKind.FGC,
+        title="Family Group Conference – South",
+        organiser=bob,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        link_path="/diary/",
+    )
+    response = client_for(alice).get("/")
+    assert response.context["next_meetings"] == [mine]
+    assert b"Family Group Conference" not in response.content

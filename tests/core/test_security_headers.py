@@ -58,3 +58,10 @@ def test_error_pages_use_the_service_layout(db) -> None:
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b"govuk-template" in response.content
+
+
+def test_a_refused_page_uses_the_service_layout(ada) -> None:
+    response = factories.login(Client(), ada).get("/django-admin/core/auditevent/add/")
+    assert response.status_code == 403
+    assert b"govuk-template" in response.content
+    assert "no-store" in response["Cache-Control"]
