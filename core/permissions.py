@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.models import CareLeaver, Family, Role, User
+from core.models import CareLeaver, Family, Role, Team, User
 
 
 def _is_staff_user(user: Any) -> bool:
@@ -32,11 +32,14 @@ def _case_access(user: Any, worker_field: str) -> Q | None:
     if not _is_staff_user(user):
         return None
     roles = user.role_names
+    # Team ids as subqueries rather than joins through the membership tables:
+    # an OR across joins defeats the indexes on PostgreSQL (bench/family_pages.py).
+    member_of = Q(team_id__in=Team.members.through.objects.filter(user=user).values("team_id"))
     condition: Q | None = None
     if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
-        condition = Q(**{worker_field: user}) | Q(team__members=user)
+        condition = Q(**{worker_field: user}) | member_of
     if Role.MANAGER.value in roles:
-        managed = Q(team__managers=user) | Q(team__members=user)
+        managed = Q(team_id__in=Team.managers.through.objects.filter(user=user).values("team_id")) | member_of
         condition = managed if condition is None else condition | managed
     return condition
 
@@ -53,9 +56,7 @@ def families_visible_to(user: Any, queryset: QuerySet[Family] | None = None) -> 
     condition = _case_access(user, "allocated_practitioner")
     if condition is None:
         return qs.none()
-    # A subquery rather than a join keeps the rows distinct without DISTINCT,
-    # which would clash with annotations and ordering on the caller's side.
-    return qs.filter(pk__in=Family.objects.filter(condition).values("pk"))
+    return qs.filter(condition)
 
 
 def care_leavers_visible_to(user: Any, queryset: QuerySet[CareLeaver] | None = None) -> QuerySet[CareLeaver]:
@@ -64,7 +65,7 @@ def care_leavers_visible_to(user: Any, queryset: QuerySet[CareLeaver] | None = N
     condition = _case_access(user, "personal_adviser")
     if condition is None:
         return qs.none()
-    return qs.filter(pk__in=CareLeaver.objects.filter(condition).values("pk"))
+    return qs.filter(condition)
 
 
 @rules.predicate
