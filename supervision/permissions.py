@@ -219,13 +219,18 @@ def get_paper_for_user(user: Any, pk: int, *, delete: bool = False) -> Paper:
     return paper
 
 
-def get_action_for_user(user: Any, pk: int, *, change: bool = False) -> Action:
+def get_action_for_user(user: Any, pk: int, *, change: bool = False, edit: bool = False) -> Action:
+    """`change`: mark done or reopen (the owner too); `edit`: change or delete it (the minute writers)."""
     action = get_object_or_404(
-        Action.objects.filter(group__in=groups_visible_to(user)).select_related("group__team", "family", "owner"),
+        Action.objects.filter(group__in=groups_visible_to(user)).select_related(
+            "group__team", "family", "owner", "item__session__group__team"
+        ),
         pk=pk,
     )
     if change:
         _require(user, "supervision.change_action", action)
+    if edit:
+        _require(user, "supervision.write_minutes", action.group)
     return action
 
 

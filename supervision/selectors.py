@@ -201,11 +201,22 @@ def attendance_warnings(
         warnings.append("The group has no chair. Add a member as chair.")
     elif not any(row.user.pk in confirmed for row in chairs):
         warnings.append("No chair has confirmed they are coming.")
+    members = {row.user.pk for row in rows if row.discipline}
+    group_has_specialists = any(row.discipline in ADULT_SPECIALISMS for row in rows)
     for agenda_row in agenda:
         item = agenda_row.item
         ref = item.family.case_reference
-        if item.presenter_id not in confirmed:
+        if item.presenter_id not in members:
+            warnings.append(
+                f"{ref}: the presenting worker, {item.presenter.full_name}, is no longer in the group. "
+                "Remove the family from the agenda and add it again with another presenting worker."
+            )
+        elif item.presenter_id not in confirmed:
             warnings.append(f"{ref}: the presenting worker, {item.presenter.full_name}, has not confirmed.")
+        if group_has_specialists and not agenda_row.specialists:
+            warnings.append(
+                f"{ref}: no adult specialists are set for this family, so whether they are coming is not checked."
+            )
         missing = [s.full_name for s in agenda_row.specialists if s.pk not in confirmed]
         if missing:
             warnings.append(

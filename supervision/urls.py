@@ -36,5 +36,7 @@ urlpatterns = [
     path("papers/<int:pk>/", views.paper_download, name="paper_download"),
     path("papers/<int:pk>/delete/", views.paper_delete, name="paper_delete"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/delete/", views.action_delete, name="action_delete"),
     path("minutes/<int:pk>/pdf/", views.version_pdf, name="version_pdf"),
 ]

@@ -38,6 +38,8 @@ from supervision.permissions import (
     groups_visible_to,
     rights_for,
 )
+from supervision.services.papers import check_papers_pack, paper_audit_detail, write_papers_pack
+from supervision.services.scheduling import first_usual_day
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -109,10 +111,14 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk)
     rights = rights_for(request.user, group)
     now = timezone.now()
-    upcoming = list(selectors.session_list(group).filter(end__gte=now)[:13])
-    past = Paginator(group.sessions.with_counts().filter(end__lt=now).order_by("-start"), 10).get_page(
-        request.GET.get("page")
-    )
+    with transaction.atomic():
+        # Every upcoming session (a weekly group has 52 a year), in one query.
+        upcoming = list(selectors.session_list(group).filter(end__gte=now))
+        past = Paginator(group.sessions.with_counts().filter(end__lt=now).order_by("-start"), 10).get_page(
+            request.GET.get("page")
+        )
+        due_count = len(selectors.families_due(group=group)) if rights.manage else None
+        audit.record_view(request, group, page="group")
     context = {
         "group": group,
         "rights": rights,
@@ -120,7 +126,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": upcoming,
         "past": past,
         "member_form": forms.MemberForm(group=group) if rights.manage else None,
-        "due_count": len(selectors.families_due(group=group)) if rights.manage else None,
+        "due_count": due_count,
     }
     return render(request, "supervision/group_detail.html", context)
 
@@ -131,7 +137,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, manage=True)
     form = forms.GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        # The form has already copied the data onto `group`; the service validates, saves and audits.
+        # The form has already copied the data onto `group`; the service compares with the stored row.
         try:
             services.update_group(group=group, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
@@ -166,8 +172,24 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     member = group.members.select_related("user").filter(pk=member_pk).first()
     if member is None:
         raise Http404
-    services.remove_member(member=member, by=request.user)  # type: ignore[arg-type]
+    removal = services.remove_member(member=member, by=request.user)  # type: ignore[arg-type]
     messages.success(request, f"{member.user} removed. Their future sessions have been cancelled in their calendar.")
+    if removal.presenting:
+        refs = ", ".join(
+            f"{item.family.case_reference} ({timezone.localtime(item.session.start):%-d %B})"
+            for item in removal.presenting
+        )
+        messages.warning(
+            request,
+            f"{member.user} was to present {refs}. Remove each from its agenda and add it again "
+            "with another presenting worker.",
+        )
+    if removal.actions:
+        messages.warning(
+            request,
+            f"{member.user} owns {len(removal.actions)} open action{'s' if len(removal.actions) != 1 else ''}. "
+            "Their reminders have been withdrawn: agree a new owner at each family's next discussion.",
+        )
     return redirect("supervision:group_detail", pk=group.pk)
 
 
@@ -183,6 +205,13 @@ def diarise(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(form, exc)
         else:
             messages.success(request, f"{len(result.created)} sessions diarised and invitations sent.")
+            first_day = form.cleaned_data["first_day"]
+            if first_usual_day(group, first_day) != first_day:
+                messages.info(
+                    request,
+                    f"{first_day:%A %-d %B %Y} is not the group's usual day, so the series starts on "
+                    f"{first_usual_day(group, first_day):%A %-d %B %Y}.",
+                )
             for planned in result.moved:
                 messages.info(request, planned.note)
             if result.already_diarised:
@@ -191,14 +220,24 @@ def diarise(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("supervision:group_detail", pk=group.pk)
     preview = None
+    moved_first = ""
     if request.method == "GET" and request.GET.get("first_day"):
         preview_form = forms.DiariseForm(request.GET)
         if preview_form.is_valid():
             form = preview_form
-            preview = services.plan_series(
-                group=group, first_day=preview_form.cleaned_data["first_day"], until=preview_form.cleaned_data["until"]
-            )
-    return render(request, "supervision/diarise.html", {"group": group, "form": form, "preview": preview})
+            first_day = preview_form.cleaned_data["first_day"]
+            preview = services.plan_series(group=group, first_day=first_day, until=preview_form.cleaned_data["until"])
+            usual = first_usual_day(group, first_day)
+            if usual != first_day:
+                moved_first = (
+                    f"{first_day:%A %-d %B %Y} is not the group's usual day, so the series starts on "
+                    f"{usual:%A %-d %B %Y}."
+                )
+    return render(
+        request,
+        "supervision/diarise.html",
+        {"group": group, "form": form, "preview": preview, "moved_first": moved_first},
+    )
 
 
 @login_required
@@ -321,7 +360,9 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{item.family.case_reference} added to the agenda.")
             return redirect("supervision:session_detail", pk=session.pk)
-    due = selectors.families_due(group=session.group, session=session)
+    with transaction.atomic():
+        due = selectors.families_due(group=session.group, session=session)
+        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
     return render(request, "supervision/agenda_add.html", {"session": session, "form": form, "due": due})
 
 
@@ -397,6 +438,9 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
             late = " It arrived after the papers deadline and is marked late." if paper.late else ""
             messages.success(request, f"{paper.name} uploaded.{late}")
             return redirect(reverse("supervision:session_detail", kwargs={"pk": item.session_id}) + f"#item-{item.pk}")
+    if request.method == "GET":
+        with transaction.atomic():
+            audit.record_view(request, item, page="paper_upload")
     return render(request, "supervision/paper_upload.html", {"item": item, "session": item.session, "form": form})
 
 
@@ -412,7 +456,7 @@ def _attachment(file: Any, *, filename: str, content_type: str) -> FileResponse:
 def paper_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     paper = get_paper_for_user(request.user, pk)
     with transaction.atomic():
-        audit.record(action=AuditAction.DOWNLOAD, obj=paper, request=request, detail={"name": paper.name})
+        audit.record(action=AuditAction.DOWNLOAD, obj=paper, request=request, detail=paper_audit_detail(paper))
     return _attachment(
         default_storage.open(paper.file.name, "rb"), filename=paper.name, content_type=paper.content_type
     )
@@ -438,7 +482,6 @@ def paper_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def papers_pack(request: HttpRequest, pk: int) -> HttpResponseBase:
     session = get_session_for_user(request.user, pk)
     from supervision.models import Paper
-    from supervision.services.papers import write_papers_pack
 
     papers = list(
         Paper.objects.filter(item__session=session)
@@ -447,6 +490,11 @@ def papers_pack(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     if not papers:
         messages.info(request, "There are no papers for this session yet.")
+        return redirect("supervision:session_detail", pk=session.pk)
+    try:
+        check_papers_pack(papers)
+    except ValidationError as exc:
+        _flash(request, exc)
         return redirect("supervision:session_detail", pk=session.pk)
     # Spools to disk past 16 MB: a pack of twenty 20 MB papers must not sit in a worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (FileResponse closes it)
@@ -495,7 +543,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Attendance recorded.")
             return redirect("supervision:attendance", pk=session.pk)
-    agenda = selectors.agenda_rows(session=session, user=request.user)
+    with transaction.atomic():
+        agenda = selectors.agenda_rows(session=session, user=request.user)
+        audit.record_view(request, session, page="attendance")
     return render(
         request,
         "supervision/attendance.html",
@@ -520,7 +570,12 @@ def nudge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, f"Reminder sent to {count} people who have not confirmed.")
+        if count:
+            messages.success(
+                request, f"Reminder sent to {count} {'person' if count == 1 else 'people'} who have not confirmed."
+            )
+        else:
+            messages.info(request, "Nobody was nudged: everyone has answered, or was reminded earlier today.")
     return redirect("supervision:attendance", pk=session.pk)
 
 
@@ -592,10 +647,17 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
     entry = result.entry
     context.update({"entry": entry, "mine": mine, "saved": result.saved})
     if result.conflict:
-        template = (
-            "supervision/includes/_entry_conflict.html" if _is_htmx(request) else "supervision/entry_conflict.html"
-        )
-        return render(request, template, {**context, "session": item.session})
+        if _is_htmx(request):
+            # A conflict met while resolving an earlier one replaces the whole entry (the
+            # choice buttons target it), so it must bring the entry's wrapper with it.
+            return render(
+                request,
+                "supervision/includes/_entry_conflict.html",
+                {**context, "wrap": bool(request.POST.get("resolve"))},
+            )
+        with transaction.atomic():
+            audit.record_view(request, item.session, page="entry_conflict", item=item.pk, section=section)
+        return render(request, "supervision/entry_conflict.html", {**context, "session": item.session})
     if not _is_htmx(request):
         messages.success(request, f"{MinutesSection(section).label} saved.")
         return redirect(anchor)
@@ -628,6 +690,47 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Not added: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#actions-{item.pk}")
+
+
+@login_required
+@GET_POST
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, edit=True)
+    session = action.item.session
+    back = reverse("supervision:minutes", kwargs={"pk": session.pk}) + f"#actions-{action.item_id}"
+    form = forms.ActionForm(
+        request.POST or None,
+        group=action.group,
+        initial={"description": action.description, "owner": action.owner, "due_on": action.due_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(action=action, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"Action for {action.family.case_reference} changed.")
+            return redirect(back)
+    if request.method == "GET":
+        with transaction.atomic():
+            audit.record_view(request, action, page="action_edit")
+    return render(
+        request, "supervision/action_form.html", {"action": action, "session": session, "form": form, "back": back}
+    )
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, edit=True)
+    item_id, session_id, ref = action.item_id, action.item.session_id, action.family.case_reference
+    try:
+        services.delete_action(action=action, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, f"Action for {ref} deleted.")
+    return redirect(reverse("supervision:minutes", kwargs={"pk": session_id}) + f"#actions-{item_id}")
 
 
 @login_required

@@ -18,12 +18,14 @@ from supervision.services.minutes import (
     add_action,
     approve_minutes,
     circulate_minutes,
+    delete_action,
     render_minutes_pdf,
     return_minutes,
     save_entry,
     set_action_done,
     start_correction,
     submit_minutes,
+    update_action,
 )
 from supervision.services.papers import delete_paper, upload_paper
 from supervision.services.scheduling import cancel_session, diarise_series, move_session, plan_series, schedule_session
@@ -37,6 +39,7 @@ __all__ = [
     "cancel_session",
     "circulate_minutes",
     "create_group",
+    "delete_action",
     "delete_paper",
     "diarise_series",
     "move_item",
@@ -55,6 +58,7 @@ __all__ = [
     "set_action_done",
     "start_correction",
     "submit_minutes",
+    "update_action",
     "update_group",
     "update_member",
     "upload_paper",

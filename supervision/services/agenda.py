@@ -15,7 +15,7 @@ from core.models import Family, User
 from core.models.audit import AuditAction
 from core.outbox import enqueue_email
 from supervision.models import ADULT_SPECIALISMS, AgendaItem, GroupMember, SupervisionSession
-from supervision.services.common import invitees, session_email_context
+from supervision.services.common import invitees, lock_session, session_email_context
 
 
 def _agenda_editable(session: SupervisionSession) -> None:
@@ -35,7 +35,7 @@ def add_item(
     duration_minutes: int | None = None,
     specialists: Iterable[User] = (),
 ) -> AgendaItem:
-    _agenda_editable(session)
+    _agenda_editable(lock_session(session.pk))
     group = session.group
     if family.team_id != group.team_id:
         raise ValidationError({"family": "Choose a family open to this group's team."})
@@ -69,7 +69,7 @@ def add_item(
 
 @transaction.atomic
 def remove_item(*, item: AgendaItem, by: User) -> None:
-    _agenda_editable(item.session)
+    _agenda_editable(lock_session(item.session_id))
     if item.actions.exists() or item.entries.exclude(text="").exists():
         raise ValidationError("This family's discussion already has minutes or actions, so it stays on the agenda.")
     from supervision.services.papers import delete_stored_files, withdraw_papers_reminders
@@ -87,7 +87,7 @@ def remove_item(*, item: AgendaItem, by: User) -> None:
 @transaction.atomic
 def move_item(*, item: AgendaItem, direction: str, by: User) -> AgendaItem:
     """Swap an item with its neighbour; the time slots follow the order."""
-    _agenda_editable(item.session)
+    _agenda_editable(lock_session(item.session_id))
     items = list(item.session.items.select_for_update().order_by("position", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -114,22 +114,43 @@ def add_due_families(*, session: SupervisionSession, by: User) -> DueFamiliesRes
     """Add every family due or overdue for discussion, each presented by its allocated worker.
 
     A family whose allocated worker is not a member of the group is left for
-    the coordinator to add with a presenter of their choice.
+    the coordinator to add with a presenter of their choice. The adult
+    specialists are those who were working with the family at its last
+    discussion in this group and are still the group's adult specialists;
+    a family never discussed has none set, and the session page says so.
     """
     from supervision.selectors import families_due
 
-    _agenda_editable(session)
-    member_ids = set(session.group.members.values_list("user_id", flat=True))
+    _agenda_editable(lock_session(session.pk))
+    members = dict(session.group.members.values_list("user_id", "discipline"))
+    due_families = families_due(group=session.group, session=session)
+    previous = previous_specialists(session=session, family_ids=[d.family.pk for d in due_families])
     added: list[AgendaItem] = []
     without: list[Family] = []
-    for due in families_due(group=session.group, session=session):
+    for due in due_families:
         family = due.family
         practitioner = family.allocated_practitioner
-        if practitioner is None or practitioner.pk not in member_ids:
+        if practitioner is None or practitioner.pk not in members:
             without.append(family)
             continue
-        added.append(add_item(session=session, family=family, presenter=practitioner, by=by))
+        specialists = [u for u in previous.get(family.pk, []) if members.get(u.pk) in ADULT_SPECIALISMS]
+        added.append(add_item(session=session, family=family, presenter=practitioner, by=by, specialists=specialists))
     return DueFamiliesResult(added=added, without_presenter=without)
+
+
+def previous_specialists(*, session: SupervisionSession, family_ids: list[int]) -> dict[int, list[User]]:
+    """Each family's adult specialists at its latest earlier discussion in this group (two queries)."""
+    latest: dict[int, AgendaItem] = {}
+    for item in (
+        AgendaItem.objects.filter(
+            family_id__in=family_ids, session__group_id=session.group_id, session__start__lt=session.start
+        )
+        .exclude(session=session)
+        .order_by("family_id", "-session__start")
+        .prefetch_related("specialists")
+    ):
+        latest.setdefault(item.family_id, item)
+    return {family_id: list(item.specialists.all()) for family_id, item in latest.items()}
 
 
 @transaction.atomic

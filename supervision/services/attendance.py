@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit, meetings
-from core.models import AttendeeResponse, MeetingAttendee, User
+from core.models import AttendeeResponse, MeetingAttendee, OutboxMessage, User
 from core.models.audit import AuditAction
 from core.outbox import enqueue_email
 from supervision.models import Attendance, AttendanceStatus, GroupMember, SupervisionSession
-from supervision.services.common import invitees, session_email_context
+from supervision.services.common import invitees, lock_session, session_email_context
 
 UNCONFIRMED = (AttendeeResponse.NEEDS_ACTION, AttendeeResponse.TENTATIVE)
 
@@ -37,7 +37,10 @@ def respond_in_app(*, session: SupervisionSession, user: User, response: str) ->
 
 @transaction.atomic
 def nudge_unconfirmed(*, session: SupervisionSession, by: User) -> int:
-    """Email everyone invited who has not accepted or declined. At most once a day per person."""
+    """Email everyone invited who has not accepted or declined. At most once a day per person.
+
+    Returns how many were emailed now: those already nudged today are not counted.
+    """
     if session.is_cancelled or session.meeting is None:
         raise ValidationError("This session has been cancelled.")
     if session.start < timezone.now():
@@ -46,11 +49,11 @@ def nudge_unconfirmed(*, session: SupervisionSession, by: User) -> int:
     context = session_email_context(session)
     nudged = 0
     for attendee in session.meeting.attendees.current().filter(response__in=UNCONFIRMED):
+        key = f"gcs:session:{session.pk}:nudge:{today}:{attendee.email.lower()}"
+        if OutboxMessage.objects.filter(idempotency_key=key).exists():
+            continue
         enqueue_email(
-            to=[attendee.email],
-            template="gcs_nudge",
-            context={**context, "name": attendee.name},
-            idempotency_key=f"gcs:session:{session.pk}:nudge:{today}:{attendee.email.lower()}",
+            to=[attendee.email], template="gcs_nudge", context={**context, "name": attendee.name}, idempotency_key=key
         )
         nudged += 1
     audit.record(action=AuditAction.UPDATE, obj=session, detail={"nudged": nudged})
@@ -60,6 +63,7 @@ def nudge_unconfirmed(*, session: SupervisionSession, by: User) -> int:
 @transaction.atomic
 def record_attendance(*, session: SupervisionSession, statuses: Mapping[int, str], by: User) -> list[Attendance]:
     """Record who was present, who sent apologies and who did not come (user id → status)."""
+    session = lock_session(session.pk)
     if session.is_cancelled:
         raise ValidationError("This session has been cancelled.")
     if session.minutes_locked:

@@ -52,3 +52,19 @@ def require_aware(value: dt.datetime, field: str) -> None:
 
     if timezone.is_naive(value):
         raise ValidationError({field: "A date and time with a time zone is needed."})
+
+
+def lock_session(session_id: int) -> SupervisionSession:
+    """Re-read a session under a row lock, for a service about to check whether it may still be written.
+
+    The caller's copy may be stale: the chair can approve (or the coordinator
+    cancel) between the page load and this write. Checking the locked, fresh
+    row makes the check and the write atomic against `approve_minutes`,
+    `submit_minutes` and `cancel_session`, which take the same lock. Must run
+    inside a transaction.
+    """
+    return (
+        SupervisionSession.objects.select_for_update(of=("self",))
+        .select_related("group__team", "group__coordinator")
+        .get(pk=session_id)
+    )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
-from core import audit
-from core.models import Team, User
+from core import audit, meetings
+from core.models import Meeting, Team, User
 from core.models.audit import AuditAction
-from supervision.models import GroupMember, SupervisionGroup
+from core.reminders import withdraw_reminders
+from supervision.models import Action, AgendaItem, GroupMember, SupervisionGroup
 from supervision.permissions import forget_rights
-from supervision.services.scheduling import sync_invitations
+from supervision.services.scheduling import reminder_rules, sync_invitations
 
 GROUP_SETTINGS = (
     "name",
@@ -46,20 +49,79 @@ def create_group(*, team: Team, name: str, coordinator: User, by: User, **settin
     return group
 
 
+# Settings whose change must reach the sessions already in the diary.
+PEOPLE_SETTINGS = ("coordinator", "minute_taker")
+REMINDER_SETTINGS = ("session_reminder_working_days", "papers_deadline_working_days", "action_reminder_working_days")
+
+
 @transaction.atomic
 def update_group(*, group: SupervisionGroup, by: User, **changes: Any) -> SupervisionGroup:
+    """Change a group's settings; the diarised sessions follow.
+
+    A new coordinator becomes the organiser of every upcoming session and, with
+    a new minute-taker, is invited to them; new reminder rules and a new papers
+    deadline are applied to every upcoming session and open action.
+    """
     unknown = set(changes) - set(GROUP_SETTINGS)
     if unknown:
         raise TypeError(f"Unknown group settings: {sorted(unknown)}")
-    before_people = (group.coordinator_id, group.minute_taker_id)
+    # Compare with the stored row, not with `group`: a ModelForm has already
+    # copied the new values onto the instance the view passes in.
+    stored = SupervisionGroup.objects.select_for_update().get(pk=group.pk)
     for field, value in changes.items():
         setattr(group, field, value)
     group.full_clean()
     group.save()
-    audit.record(action=AuditAction.UPDATE, obj=group, detail={"fields": sorted(changes)})
-    if (group.coordinator_id, group.minute_taker_id) != before_people:
+    changed = sorted(
+        field
+        for field in GROUP_SETTINGS
+        if getattr(stored, field if field not in PEOPLE_SETTINGS else f"{field}_id")
+        != getattr(group, field if field not in PEOPLE_SETTINGS else f"{field}_id")
+    )
+    audit.record(action=AuditAction.UPDATE, obj=group, detail={"fields": changed})
+    if "coordinator" in changed:
+        reassign_organiser(group=group)
+    if {"coordinator", "minute_taker"} & set(changed):
         sync_invitations(group=group)
+        for person in (stored.coordinator, stored.minute_taker, group.coordinator, group.minute_taker):
+            forget_rights(person)
+    if set(REMINDER_SETTINGS) & set(changed):
+        apply_reminder_settings(group=group, changed=set(changed))
     return group
+
+
+def reassign_organiser(*, group: SupervisionGroup) -> int:
+    """Make the group's coordinator the organiser of its upcoming sessions; returns how many changed.
+
+    core.meetings has no service to change a meeting's organiser, so this is a
+    direct update. The attendee sync that follows (`sync_invitations`) sends
+    everyone the new version when the invitation list changes; the organiser's
+    own reminders (minutes overdue) are moved by `set_reminder_rules`.
+    """
+    meeting_ids = list(group.sessions.upcoming().exclude(meeting=None).values_list("meeting_id", flat=True))
+    changed = (
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .exclude(organiser=group.coordinator)
+        .update(organiser=group.coordinator, updated_at=timezone.now())
+    )
+    for meeting in Meeting.objects.filter(pk__in=meeting_ids):
+        meetings.set_reminder_rules(meeting=meeting, reminder_rules=reminder_rules(group))
+    return changed
+
+
+def apply_reminder_settings(*, group: SupervisionGroup, changed: set[str]) -> None:
+    """Apply new reminder rules and papers deadline to upcoming sessions and open actions."""
+    from supervision.services.minutes import schedule_action_reminders
+    from supervision.services.papers import refresh_papers_deadline
+
+    for session in group.sessions.upcoming().select_related("meeting", "group__team"):
+        if "session_reminder_working_days" in changed and session.meeting is not None:
+            meetings.set_reminder_rules(meeting=session.meeting, reminder_rules=reminder_rules(group))
+        if "papers_deadline_working_days" in changed:
+            refresh_papers_deadline(session=session)
+    if "action_reminder_working_days" in changed:
+        for action in Action.objects.open().filter(group=group, due_on__gte=timezone.localdate()).with_relations():
+            schedule_action_reminders(action)
 
 
 @transaction.atomic
@@ -89,15 +151,54 @@ def update_member(*, member: GroupMember, discipline: str, by: User) -> GroupMem
     return member
 
 
+@dataclass(frozen=True)
+class MemberRemoval:
+    """What a removed member leaves behind for the coordinator to sort out."""
+
+    presenting: list[AgendaItem]
+    actions: list[Action]
+
+
 @transaction.atomic
-def remove_member(*, member: GroupMember, by: User) -> None:
+def remove_member(*, member: GroupMember, by: User) -> MemberRemoval:
     """Remove a member: access ends at once and future sessions are cancelled in their calendar.
 
+    Their reminders (papers for the families they were to present, actions
+    they own in this group) are withdrawn, and they are taken off the adult
+    specialists of future agenda items. A presenter cannot be left blank, so
+    the future items they were to present are returned (and flagged on the
+    session page) for the coordinator to give another presenting worker.
     The coordinator and minute-taker stay invited while they hold those roles.
     """
+    from supervision.services.papers import papers_reminder_key
+
     group = member.group
     user = member.user
     member.delete()
     forget_rights(user)
-    audit.record(action=AuditAction.UPDATE, obj=group, detail={"member_removed": user.pk})
+    future_items = list(
+        AgendaItem.objects.filter(session__in=group.sessions.upcoming())
+        .filter(models.Q(presenter=user) | models.Q(specialists=user))
+        .select_related("family", "session")
+        .distinct()
+        .order_by("session__start", "position")
+    )
+    presenting = [item for item in future_items if item.presenter_id == user.pk]
+    for item in presenting:
+        withdraw_reminders(key_prefix=papers_reminder_key(item), recipient_email=user.email)
+    for item in future_items:
+        item.specialists.remove(user)
+    actions = list(Action.objects.open().filter(group=group, owner=user).select_related("family"))
+    for action in actions:
+        withdraw_reminders(key_prefix=f"gcs:action:{action.pk}:", recipient_email=user.email)
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=group,
+        detail={
+            "member_removed": user.pk,
+            "presenting_items": [item.pk for item in presenting],
+            "open_actions": [action.pk for action in actions],
+        },
+    )
     sync_invitations(group=group)
+    return MemberRemoval(presenting=presenting, actions=actions)

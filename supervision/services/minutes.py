@@ -31,7 +31,7 @@ from supervision.models import (
     MinutesVersion,
     SupervisionSession,
 )
-from supervision.services.common import absolute, local_label, session_email_context
+from supervision.services.common import absolute, local_label, lock_session, session_email_context
 
 MAX_ENTRY_CHARS = 20000
 
@@ -131,13 +131,11 @@ def schedule_action_reminders(action: Action) -> None:
 
 @transaction.atomic
 def add_action(*, item: AgendaItem, description: str, owner: User, due_on: dt.date, by: User) -> Action:
-    _writable(item.session)
-    if not GroupMember.objects.filter(group_id=item.session.group_id, user=owner).exists():
-        raise ValidationError({"owner": "The owner must be a member of the group."})
-    if due_on < timezone.localtime(item.session.start).date():
-        raise ValidationError({"due_on": "The due date must be on or after the session."})
+    session = lock_session(item.session_id)
+    _writable(session)
+    _check_action(session=session, owner=owner, due_on=due_on)
     action = Action(
-        group=item.session.group,
+        group=session.group,
         family=item.family,
         item=item,
         description=description.strip(),
@@ -150,6 +148,58 @@ def add_action(*, item: AgendaItem, description: str, owner: User, due_on: dt.da
     schedule_action_reminders(action)
     audit.record(action=AuditAction.CREATE, obj=action, detail={"owner": owner.pk, "due_on": due_on.isoformat()})
     return action
+
+
+def _check_action(*, session: SupervisionSession, owner: User, due_on: dt.date) -> None:
+    if not GroupMember.objects.filter(group_id=session.group_id, user=owner).exists():
+        raise ValidationError({"owner": "The owner must be a member of the group."})
+    if due_on < timezone.localtime(session.start).date():
+        raise ValidationError({"due_on": "The due date must be on or after the session."})
+
+
+@transaction.atomic
+def update_action(*, action: Action, description: str, owner: User, due_on: dt.date, by: User) -> Action:
+    """Change what an action asks, of whom, by when; while the session's minutes can still be written.
+
+    The reminders follow: the previous owner's are withdrawn, the new ones scheduled.
+    """
+    session = lock_session(action.item.session_id)
+    _writable(session)
+    _check_action(session=session, owner=owner, due_on=due_on)
+    changed = sorted(
+        name
+        for name, before, after in (
+            ("description", action.description, description.strip()),
+            ("owner", action.owner_id, owner.pk),
+            ("due_on", action.due_on, due_on),
+        )
+        if before != after
+    )
+    if not changed:
+        return action
+    action.description, action.owner, action.due_on = description.strip(), owner, due_on
+    action.full_clean()
+    action.save(update_fields=["description", "owner", "due_on"])
+    withdraw_reminders(key_prefix=f"gcs:action:{action.pk}:")
+    if action.status == ActionStatus.OPEN:
+        schedule_action_reminders(action)
+    # Field names and ids only: the description is free text.
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=action,
+        detail={"fields": changed, "owner": owner.pk, "due_on": due_on.isoformat()},
+    )
+    return action
+
+
+@transaction.atomic
+def delete_action(*, action: Action, by: User) -> None:
+    """Delete an action added by mistake, while the session's minutes can still be written."""
+    session = lock_session(action.item.session_id)
+    _writable(session)
+    withdraw_reminders(key_prefix=f"gcs:action:{action.pk}:")
+    audit.record(action=AuditAction.DELETE, obj=action, detail={"family": action.family_id, "owner": action.owner_id})
+    action.delete()
 
 
 @transaction.atomic
@@ -280,7 +330,7 @@ def start_correction(*, session: SupervisionSession, reason: str, by: User) -> S
     session.minutes_status = MinutesStatus.DRAFT
     session.correction_reason = reason.strip()
     session.save(update_fields=["minutes_status", "correction_reason"])
-    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "correction", "reason": reason[:200]})
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "correction", "reason_given": True})
     return session
 
 

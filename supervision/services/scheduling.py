@@ -23,7 +23,7 @@ from core.models.audit import AuditAction
 from core.reminders import ReminderRule
 from core.workdays import add_working_days, is_bank_holiday, is_working_day, local_datetime, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
-from supervision.services.common import invitees, require_aware
+from supervision.services.common import invitees, lock_session, require_aware
 
 SERIES_DAYS = 365
 
@@ -86,11 +86,21 @@ def papers_deadline(group: SupervisionGroup, start: dt.datetime) -> dt.datetime:
     return local_datetime(day, dt.time(int(hours), int(minutes)))
 
 
+def first_usual_day(group: SupervisionGroup, day: dt.date) -> dt.date:
+    """The first of the group's usual weekdays on or after `day`."""
+    return day + dt.timedelta(days=(group.weekday - day.weekday()) % 7)
+
+
 def plan_series(*, group: SupervisionGroup, first_day: dt.date, until: dt.date | None = None) -> list[PlannedSession]:
-    """The sessions of a series at the group's cadence, each moved off a bank holiday to the next working day."""
-    until = until or first_day + dt.timedelta(days=SERIES_DAYS - 1)
+    """The sessions of a series on the group's weekday at its cadence, moved off bank holidays.
+
+    A `first_day` that is not the group's usual weekday moves forward to the
+    next one (the diarise page says so); a usual day that is not a working day
+    moves to the next working day.
+    """
+    usual = first_usual_day(group, first_day)
+    until = until or usual + dt.timedelta(days=SERIES_DAYS - 1)
     planned: list[PlannedSession] = []
-    usual = first_day
     while usual <= until:
         day = usual if is_working_day(usual) else next_working_day(usual)
         start = local_datetime(day, group.start_time)
@@ -199,23 +209,29 @@ def move_session(
     online_url: str | None = None,
     reason: str = "",
 ) -> SupervisionSession:
-    """Change a session's time or place; everyone's calendar and reminders follow."""
-    _editable(session)
+    """Change a session's time or place; everyone's calendar and reminders follow.
+
+    A session under way can still change room or link; only a new time in the
+    past is refused.
+    """
+    _editable(lock_session(session.pk))
     before = {"start": session.start.isoformat(), "location": session.location}
+    now = timezone.now()
     if start is not None:
         require_aware(start, "start")
+        if start != session.start and start < now:
+            raise ValidationError({"start": "A session cannot be moved into the past."})
         session.start = start
     if end is not None:
         require_aware(end, "end")
+        if end != session.end and end < now:
+            raise ValidationError({"end": "A session cannot be moved into the past."})
         session.end = end
     if location is not None:
         session.location = location
     if online_url is not None:
         session.online_url = online_url
-    if start is not None and start < timezone.now():
-        raise ValidationError({"start": "A session cannot be moved into the past."})
-    session.papers_due_at = papers_deadline(session.group, session.start)
-    session.full_clean(exclude=["meeting"])
+    session.full_clean(exclude=["meeting", "papers_due_at"])
     session.save()
     if session.meeting is not None:
         meetings.reschedule_meeting(
@@ -226,16 +242,19 @@ def move_session(
             online_url=session.online_url,
             reason=reason,
         )
-    from supervision.services.papers import schedule_papers_reminders
+    from supervision.services.papers import refresh_papers_deadline
 
-    schedule_papers_reminders(session=session)
-    audit.record(action=AuditAction.UPDATE, obj=session, detail={"before": before, "reason": reason[:200]})
+    refresh_papers_deadline(session=session)
+    # Never the reason itself: it is free text and may name a family.
+    audit.record(
+        action=AuditAction.UPDATE, obj=session, detail={"before": before, "reason_given": bool(reason.strip())}
+    )
     return session
 
 
 @transaction.atomic
 def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> SupervisionSession:
-    _editable(session)
+    _editable(lock_session(session.pk))
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the session is cancelled."})
     session.status = SessionStatus.CANCELLED
@@ -246,7 +265,7 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
     from supervision.services.papers import withdraw_papers_reminders
 
     withdraw_papers_reminders(session=session)
-    audit.record(action=AuditAction.UPDATE, obj=session, detail={"cancelled": session.cancel_reason})
+    audit.record(action=AuditAction.UPDATE, obj=session, detail={"cancelled": True})
     return session
 
 

@@ -68,6 +68,7 @@ MANAGERS_GET = {"alice": 403, "mo": 200, "gina": 200}
 MANAGERS_POST = {"alice": 403, "mo": 302, "gina": 302}
 MINUTES_POST = {"alice": 403, "mo": 302, "gina": 302}  # the chair and the minute-taker
 CHAIR_POST = {"alice": 403, "mo": 302, "gina": 403}
+MINUTES_GET = {"alice": 403, "mo": 200, "gina": 200}
 
 ENTRIES = [
     Entry("supervision:group_list", expect=only(200)),
@@ -158,6 +159,13 @@ ENTRIES = [
         method="POST",
         data={"done": "on"},
         expect=only(404, alice=302, mo=302, gina=302),
+    ),
+    Entry("supervision:action_edit", kwargs=lambda w: {"pk": w.gcs_action.pk}, expect=only(404, **MINUTES_GET)),
+    Entry(
+        "supervision:action_delete",
+        kwargs=lambda w: {"pk": w.gcs_action.pk},
+        method="POST",
+        expect=only(404, **MINUTES_POST),
     ),
     Entry("supervision:version_pdf", kwargs=lambda w: {"pk": w.gcs_version.pk}, expect=only(404, **MEMBERS)),
 ]

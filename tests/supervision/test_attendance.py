@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from core.models import MeetingAttendee, OutboxMessage, User
 from supervision import selectors, services
@@ -37,7 +40,7 @@ def test_nudging_emails_only_those_who_have_not_confirmed_and_once_a_day(
     services.respond_in_app(session=upcoming, user=alice, response="accepted")
     services.respond_in_app(session=upcoming, user=mo, response="declined")
     assert services.nudge_unconfirmed(session=upcoming, by=gina) == 2  # sam and gina
-    services.nudge_unconfirmed(session=upcoming, by=gina)
+    assert services.nudge_unconfirmed(session=upcoming, by=gina) == 0  # both were nudged today already
     nudges = OutboxMessage.objects.filter(template="gcs_nudge")
     assert sorted(n.to[0] for n in nudges) == ["gina@example.gov.uk", "sam@example.gov.uk"]
 
@@ -65,3 +68,30 @@ def test_attendance_and_apologies_are_recorded_for_invitees_only(
     assert dict(Attendance.objects.values_list("user_id", "status")) == {alice.pk: "present", mo.pk: "apologies"}
     with pytest.raises(ValidationError, match="invited"):
         services.record_attendance(session=session, statuses={bob.pk: "present"}, by=gina)
+
+
+def test_the_attendance_page_says_nobody_was_nudged_the_second_time(
+    upcoming: SupervisionSession, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(gina)
+    first = client.post(f"/gcs/sessions/{upcoming.pk}/attendance/nudge/", follow=True).content.decode()
+    assert "Reminder sent to 4 people" in first
+    second = client.post(f"/gcs/sessions/{upcoming.pk}/attendance/nudge/", follow=True).content.decode()
+    assert "Nobody was nudged" in second
+
+
+def test_families_added_together_bring_the_specialists_from_their_last_discussion(
+    north_group: object, upcoming: SupervisionSession, north: object, alice: User, sam: User, gina: User
+) -> None:
+    from tests import factories
+    from tests.supervision.helpers import held_session
+
+    known = factories.make_family(team=north, practitioner=alice)  # type: ignore[arg-type]
+    new = factories.make_family(team=north, practitioner=alice)  # type: ignore[arg-type]
+    earlier = held_session(north_group, known, alice, days_ago=40)  # type: ignore[arg-type]
+    earlier.items.get().specialists.add(sam)
+    services.add_due_families(session=upcoming, by=gina)
+    assert list(upcoming.items.get(family=known).specialists.all()) == [sam]
+    warnings = _warnings(upcoming, gina)
+    assert any(known.case_reference in w and "Sam Specialist" in w and "adult specialists" in w for w in warnings)
+    assert f"{new.case_reference}: no adult specialists are set for this family" in " ".join(warnings)

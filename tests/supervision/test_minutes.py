@@ -96,9 +96,11 @@ def test_the_chair_returns_minutes_with_comments_and_the_minute_taker_is_told(
     held.refresh_from_db()
     assert held.minutes_status == MinutesStatus.RETURNED
     assert OutboxMessage.objects.filter(template="gcs_minutes_returned", to__icontains=gina.email).exists()
-    services.save_entry(
+    resaved = services.save_entry(
         item=held.items.get(), section="discussion", text="Now with the child's voice", base_version=1, by=gina
     )
+    assert resaved.saved and not resaved.conflict
+    assert resaved.entry.version == 2 and resaved.entry.text == "Now with the child's voice"
 
 
 def test_approval_locks_renders_a_pdf_with_the_marking_on_every_page_and_circulates_a_link(
@@ -211,3 +213,50 @@ def test_the_sweep_renders_and_circulates_a_version_whose_task_was_lost(
     version.refresh_from_db()
     assert version.pdf and version.circulated_at is not None
     assert render_pending_minutes() == 0
+
+
+def test_a_second_conflict_while_resolving_keeps_the_entry_so_the_choices_still_work(
+    held: SupervisionSession, gina: User, mo: User, client_for: Callable[[User], Client]
+) -> None:
+    item = held.items.get()
+    first = services.save_entry(item=item, section="decisions", text="Mo's first", base_version=0, by=mo)
+    services.save_entry(item=item, section="decisions", text="Mo's second", base_version=first.entry.version, by=mo)
+    # Gina chose "keep my text" from the first conflict (version 1), but Mo saved again meanwhile.
+    response = client_for(gina).post(
+        f"/gcs/items/{item.pk}/minutes/decisions/",
+        {"text": "Gina's", "version": "1", "resolve": "mine"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    wrapper = f'id="entry-{item.pk}-decisions"'
+    assert body.count(wrapper) == 1
+    assert f'hx-target="#entry-{item.pk}-decisions"' in body
+    assert "Mo&#x27;s second" in body and "Gina&#x27;s" in body
+    # An ordinary autosave conflict goes into the status region and must not nest a second wrapper.
+    autosave = client_for(gina).post(
+        f"/gcs/items/{item.pk}/minutes/decisions/", {"text": "Gina's", "version": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert wrapper not in autosave.content.decode()
+
+
+def test_the_pdf_actions_table_lists_every_family_and_writes_due_dates_in_words(
+    north_group: SupervisionGroup, north_family: Family, gina: User, alice: User, mo: User
+) -> None:
+    from tests import factories
+    from tests.supervision import factories as gcs
+
+    session = held_session(north_group, north_family, alice)
+    quiet = factories.make_family(team=north_group.team, practitioner=alice)
+    gcs.add_item(session, quiet, alice)
+    due = timezone.localdate() + dt.timedelta(days=100)
+    services.add_action(
+        item=session.items.get(family=north_family), description="Visit", owner=alice, due_on=due, by=gina
+    )
+    minute_and_submit(session, by=gina, present=[alice, mo, gina])
+    version = services.approve_minutes(session=session, by=mo)
+    render_and_circulate_minutes(version.pk)
+    version.refresh_from_db()
+    whole = " ".join(" ".join(pdf_pages(version.pdf.name)).split())
+    assert f"{due.day} {due:%B %Y}" in whole
+    assert due.isoformat() not in whole
+    assert f"{quiet.case_reference} No actions" in whole

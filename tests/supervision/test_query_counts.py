@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.models import Team, User
 from supervision import services
-from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.models import Action, SupervisionGroup, SupervisionSession
 from tests import factories
 from tests.supervision import factories as gcs
 from tests.supervision.helpers import held_session
@@ -58,12 +58,15 @@ def test_gcs_pages_use_the_same_number_of_queries_for_small_and_large_sessions(
         f"/gcs/sessions/{session.pk}/attendance/",
         f"/gcs/sessions/{session.pk}/agenda/add/",
     ]
+    # The sizes docs/performance.md quotes: keep the two in step.
+    assert (session.items.count(), north_group.sessions.count(), Action.objects.count()) == (1, 2, 4)
     small = {url: _count(client, url) for url in urls}
     _grow(north_group, session, north, alice, gina, families=6)
     for _ in range(5):
         gcs.make_session(group=north_group, day=gcs.working_day_from_today(7 * (_ + 3)))
+    assert (session.items.count(), north_group.sessions.count(), Action.objects.count()) == (7, 13, 28)
     large = {url: _count(client, url) for url in urls}
-    print("\nGCS page query counts (1 family -> 7 families, 8 -> 20 sessions, 4 -> 25 actions):")  # noqa: T201  (the figures for docs/performance.md)
+    print("\nGCS page query counts (1 -> 7 families, 2 -> 13 sessions, 4 -> 28 actions):")  # noqa: T201  (the figures for docs/performance.md)
     for url in urls:
         print(f"  {url}: {small[url]} -> {large[url]}")  # noqa: T201
     assert large == small

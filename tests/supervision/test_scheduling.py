@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from core.models import MeetingStatus, OutboxMessage, User
@@ -43,6 +45,7 @@ def test_it_plans_a_year_at_the_cadence_and_moves_bank_holidays_to_the_next_work
 
 def test_a_fortnightly_series_skips_christmas_and_boxing_day(north_group: SupervisionGroup) -> None:
     north_group.cadence_weeks = 2
+    north_group.weekday = 4
     plan = services.plan_series(
         group=north_group, first_day=dt.date(2026, 12, 11), until=dt.date(2026, 12, 31)
     )  # Fridays: 11 Dec, 25 Dec (Christmas) -> Tue 29 Dec (28th is the Boxing Day substitute)
@@ -111,3 +114,103 @@ def test_a_member_added_is_invited_and_a_member_removed_gets_cancellations(
     assert cancels.count() == 2
     assert later.meeting is not None
     assert not later.meeting.attendees.filter(removed_at__isnull=True, email=alice.email).exists()
+
+
+def _next_weekday_bank_holiday() -> dt.date:
+    from core.workdays import is_bank_holiday
+
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while not (is_bank_holiday(day) and day.weekday() < 5):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def test_a_series_starts_on_the_groups_usual_weekday(north_group: SupervisionGroup) -> None:
+    north_group.weekday = 1  # Tuesday
+    plan = services.plan_series(
+        group=north_group, first_day=dt.date(2027, 3, 1), until=dt.date(2027, 4, 30)
+    )  # a Monday
+    assert [p.usual_day for p in plan] == [dt.date(2027, 3, 2), dt.date(2027, 3, 30), dt.date(2027, 4, 27)]
+    assert all(p.day.weekday() == 1 for p in plan)
+
+
+def test_the_diarise_preview_says_the_first_date_moved_to_the_usual_weekday(
+    north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    first = timezone.localdate() + dt.timedelta(days=7)
+    north_group.weekday = (first.weekday() + 1) % 5
+    north_group.save()
+    body = (
+        client_for(gina)
+        .get(f"/gcs/groups/{north_group.pk}/diarise/", {"first_day": first.isoformat()})
+        .content.decode()
+    )
+    usual = services.plan_series(group=north_group, first_day=first)[0].usual_day
+    assert usual != first
+    assert (
+        f"{first:%A %-d %B %Y} is not the group&#x27;s usual day, so the series starts on {usual:%A %-d %B %Y}." in body
+    )
+
+
+def test_diarising_on_the_page_says_which_sessions_moved_off_a_bank_holiday(
+    north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    holiday = _next_weekday_bank_holiday()
+    north_group.weekday = holiday.weekday()
+    north_group.save()
+    client = client_for(gina)
+    preview = client.get(f"/gcs/groups/{north_group.pk}/diarise/", {"first_day": holiday.isoformat()}).content.decode()
+    note = f"Moved from {holiday:%A %-d %B %Y} (a bank holiday)"
+    assert note in preview
+    response = client.post(
+        f"/gcs/groups/{north_group.pk}/diarise/",
+        {"first_day": holiday.isoformat(), "until": (holiday + dt.timedelta(days=1)).isoformat()},
+        follow=True,
+    )
+    assert note in response.content.decode()
+    session = north_group.sessions.get()
+    assert timezone.localtime(session.start).date() != holiday
+    assert session.schedule_note.startswith(note)
+
+
+def test_the_room_of_a_session_under_way_can_be_changed(
+    north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    session = gcs.make_session(group=north_group)
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=30)
+    SupervisionSession.objects.filter(pk=session.pk).update(start=start, end=start + dt.timedelta(hours=2))
+    session.refresh_from_db()
+    local_start, local_end = timezone.localtime(session.start), timezone.localtime(session.end)
+    response = client_for(gina).post(
+        f"/gcs/sessions/{session.pk}/edit/",
+        {
+            "day": local_start.date().isoformat(),
+            "start_time": f"{local_start:%H:%M}",
+            "end_time": f"{local_end:%H:%M}",
+            "location": "Room 2 (the projector broke)",
+            "online_url": "",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.location == "Room 2 (the projector broke)"
+    assert session.meeting is not None and session.meeting.location == "Room 2 (the projector broke)"
+    with pytest.raises(ValidationError, match="into the past"):
+        services.move_session(session=session, start=start - dt.timedelta(hours=1), by=gina)
+
+
+def test_moving_and_cancelling_audit_whether_a_reason_was_given_but_not_the_reason(
+    upcoming: SupervisionSession, gina: User
+) -> None:
+    from core.models import AuditEvent
+
+    new_start = upcoming.start + dt.timedelta(days=1)
+    services.move_session(
+        session=upcoming, start=new_start, end=new_start + dt.timedelta(hours=2), by=gina, reason="Smith family crisis"
+    )
+    services.cancel_session(session=upcoming, by=gina, reason="Jones family court date")
+    events = AuditEvent.objects.filter(object_type="supervision.SupervisionSession", object_id=str(upcoming.pk))
+    assert events.filter(detail__reason_given=True).exists()
+    assert events.filter(detail__cancelled=True).exists()
+    for event in events:
+        assert "Smith" not in str(event.detail) and "Jones" not in str(event.detail)

@@ -78,9 +78,109 @@ def test_it_refuses_bad_uploads_with_a_clear_message_and_stores_nothing(
 
 @override_settings(KINFOLK_UPLOAD_MAX_BYTES=1024)
 def test_it_refuses_a_file_over_the_size_limit(upcoming_with_item: SupervisionSession, alice: User) -> None:
+    before = _stored_files()
     with pytest.raises(ValidationError, match="must be smaller than"):
         _upload(upcoming_with_item, alice, "big.pdf", corpus.minimal_pdf() + b"%" + b"x" * 2048 + b"\n%%EOF")
     assert Paper.objects.count() == 0
+    assert _stored_files() == before
+
+
+PAGE_CORPUS = [BAD_UPLOADS[1], BAD_UPLOADS[3], BAD_UPLOADS[6], BAD_UPLOADS[9]]
+
+
+@pytest.mark.parametrize(("name", "make", "message"), PAGE_CORPUS, ids=[b[0] for b in PAGE_CORPUS])
+def test_the_upload_page_refuses_bad_files_with_the_message_on_the_form_and_stores_nothing(
+    upcoming_with_item: SupervisionSession,
+    alice: User,
+    client_for: Callable[[User], Client],
+    name: str,
+    make: Callable[[], bytes],
+    message: str,
+) -> None:
+    item = upcoming_with_item.items.get()
+    before = _stored_files()
+    response = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": SimpleUploadedFile(name, make())})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body
+    assert message in body.replace("&#x27;", "'")
+    assert Paper.objects.count() == 0
+    assert _stored_files() == before
+
+
+@override_settings(KINFOLK_UPLOAD_MAX_BYTES=1024)
+def test_the_upload_page_refuses_an_oversize_file_and_stores_nothing(
+    upcoming_with_item: SupervisionSession, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    item = upcoming_with_item.items.get()
+    before = _stored_files()
+    big = SimpleUploadedFile("big.pdf", corpus.minimal_pdf() + b"%" + b"x" * 2048 + b"\n%%EOF")
+    body = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": big}).content.decode()
+    assert "must be smaller than" in body
+    assert Paper.objects.count() == 0
+    assert _stored_files() == before
+
+
+def test_the_upload_page_accepts_a_good_paper(
+    upcoming_with_item: SupervisionSession, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    item = upcoming_with_item.items.get()
+    upload = SimpleUploadedFile("assessment.docx", corpus.minimal_docx())
+    response = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": upload})
+    assert response.status_code == 302
+    paper = Paper.objects.get()
+    assert paper.kind == "docx" and default_storage.exists(paper.file.name)
+
+
+def test_deleting_the_only_paper_after_the_reminder_was_due_reminds_the_presenter_at_once(
+    upcoming_with_item: SupervisionSession, alice: User
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import Reminder
+
+    item = upcoming_with_item.items.get()
+    paper = _upload(upcoming_with_item, alice, "p.pdf", corpus.minimal_pdf())
+    past_deadline = timezone.now() - dt.timedelta(hours=1)
+    SupervisionSession.objects.filter(pk=upcoming_with_item.pk).update(papers_due_at=past_deadline)
+    paper.refresh_from_db()
+    services.delete_paper(paper=paper, by=alice)
+    reminder = Reminder.objects.get(key=f"gcs:item:{item.pk}:papers-missing")
+    assert reminder.status == "pending"
+    assert reminder.due_at >= past_deadline
+    assert reminder.due_at <= timezone.now()
+
+
+def test_moving_a_session_reflags_the_papers_already_uploaded(
+    upcoming_with_item: SupervisionSession, alice: User, gina: User
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    paper = _upload(upcoming_with_item, alice, "p.pdf", corpus.minimal_pdf())
+    assert not paper.late
+    # Tomorrow's session had its papers due days ago: the paper uploaded today is late.
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+    services.move_session(session=upcoming_with_item, start=start, end=start + dt.timedelta(hours=2), by=gina)
+    assert Paper.objects.get(pk=paper.pk).late
+    later = timezone.now().replace(microsecond=0) + dt.timedelta(days=30)
+    services.move_session(session=upcoming_with_item, start=later, end=later + dt.timedelta(hours=2), by=gina)
+    assert not Paper.objects.get(pk=paper.pk).late
+
+
+@override_settings(KINFOLK_PAPERS_PACK_MAX_BYTES=1000)
+def test_a_papers_pack_over_the_size_limit_is_refused_with_a_clear_message(
+    upcoming_with_item: SupervisionSession, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    _upload(upcoming_with_item, alice, "one.pdf", corpus.minimal_pdf())
+    _upload(upcoming_with_item, alice, "two.pdf", corpus.minimal_pdf())
+    response = client_for(alice).get(f"/gcs/sessions/{upcoming_with_item.pk}/papers.zip", follow=True)
+    assert response.redirect_chain[-1][0] == f"/gcs/sessions/{upcoming_with_item.pk}/"
+    assert "Download the papers one by one" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="download", object_type="supervision.SupervisionSession").exists()
 
 
 @pytest.mark.parametrize(
