@@ -66,7 +66,7 @@ lint: install
 # `manage.py check --deploy` under production settings (DEBUG off, real-looking secrets).
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	  ALLOWED_HOSTS=kinfolk.example.gov.uk \
+	  ALLOWED_HOSTS=kinfolk.example.gov.uk KINFOLK_ORGANISER_EMAIL=kinfolk-diary@example.gov.uk \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

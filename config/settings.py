@@ -314,17 +314,41 @@ LOGGING = {
 # --- Diary, outbox and reminders ---------------------------------------------------
 # See docs/diary-and-reminders.md. The organiser mailbox is the ORGANIZER of every
 # invite: a real, replyable mailbox, because calendar replies are sent to it.
+import os
+
 KINFOLK_ORGANISER_EMAIL = env_str("KINFOLK_ORGANISER_EMAIL", "kinfolk-diary@example.gov.uk")
 KINFOLK_ORGANISER_NAME = env_str("KINFOLK_ORGANISER_NAME", "Kinfolk diary")
-KINFOLK_RESPONSE_LINK_DAYS = env_int("KINFOLK_RESPONSE_LINK_DAYS", 60)
+if not (DEBUG or DEMO_MODE):
+    # In production the example default would send invites whose replies go nowhere,
+    # and a no-reply ORGANIZER makes Outlook's Accept/Decline buttons bounce.
+    if "KINFOLK_ORGANISER_EMAIL" not in os.environ:
+        raise ImproperlyConfiguredEnv(
+            "KINFOLK_ORGANISER_EMAIL must name the council's organiser mailbox when DEBUG is off."
+        )
+    _organiser_local = KINFOLK_ORGANISER_EMAIL.rpartition("@")[0].lower()
+    if any(word in "".join(ch for ch in _organiser_local if ch.isalnum()) for word in ("noreply", "donotreply")):
+        raise ImproperlyConfiguredEnv(
+            "KINFOLK_ORGANISER_EMAIL must be a real, replyable mailbox: calendar replies are sent to it."
+        )
+# Response links work until the end of the meeting they were sent for, plus this margin
+# (meetings are diarised up to a year ahead, so a fixed lifetime would not do).
+KINFOLK_RESPONSE_LINK_GRACE_HOURS = env_int("KINFOLK_RESPONSE_LINK_GRACE_HOURS", 24)
 # Outbox: retries with exponential backoff, then dead. The lease must outlast the
 # django-q2 task timeout and the SMTP timeout, or a slow send is claimed twice.
 KINFOLK_OUTBOX_MAX_ATTEMPTS = env_int("KINFOLK_OUTBOX_MAX_ATTEMPTS", 6)
 KINFOLK_OUTBOX_BACKOFF_SECONDS = env_int("KINFOLK_OUTBOX_BACKOFF_SECONDS", 60)
 KINFOLK_OUTBOX_LEASE_SECONDS = env_int("KINFOLK_OUTBOX_LEASE_SECONDS", 300)
 KINFOLK_OUTBOX_KEEP_DAYS = env_int("KINFOLK_OUTBOX_KEEP_DAYS", 90)
+# While the relay cannot be reached at all (refused, timed out, DNS), rows wait this long
+# between tries and the failure does not use up an attempt: an outage of any length
+# delays mail but never kills it.
+KINFOLK_OUTBOX_RELAY_DOWN_RETRY_SECONDS = env_int("KINFOLK_OUTBOX_RELAY_DOWN_RETRY_SECONDS", 300)
 _q_timeout = Q_CLUSTER["timeout"]
-assert isinstance(_q_timeout, int)  # nosec B101: set by env_int above; narrows the type
+_q_retry = Q_CLUSTER["retry"]
+assert isinstance(_q_timeout, int) and isinstance(_q_retry, int)  # nosec B101: set by env_int above; narrows the type
+if _q_timeout >= _q_retry:
+    # django-q2's ORM broker hands a task still running after `retry` to a second worker.
+    raise ImproperlyConfiguredEnv("Q_TIMEOUT must be shorter than Q_RETRY.")
 if max(_q_timeout, EMAIL_TIMEOUT) >= KINFOLK_OUTBOX_LEASE_SECONDS:
     raise ImproperlyConfiguredEnv("KINFOLK_OUTBOX_LEASE_SECONDS must be longer than Q_TIMEOUT and EMAIL_TIMEOUT.")
 # A sweep stops taking new rows after this, well inside the task timeout.
@@ -338,12 +362,13 @@ KINFOLK_IMAP_HOST = env_str("KINFOLK_IMAP_HOST", "")
 KINFOLK_IMAP_PORT = env_int("KINFOLK_IMAP_PORT", 993)
 KINFOLK_IMAP_USER = env_str("KINFOLK_IMAP_USER", "")
 KINFOLK_IMAP_PASSWORD = env_str("KINFOLK_IMAP_PASSWORD", "")
+# An OAuth 2 access token for XOAUTH2 (Exchange Online has no password IMAP); used instead
+# of the password when set. Such tokens are short-lived: see the docs.
+KINFOLK_IMAP_OAUTH_TOKEN = env_str("KINFOLK_IMAP_OAUTH_TOKEN", "")
 KINFOLK_IMAP_FOLDER = env_str("KINFOLK_IMAP_FOLDER", "INBOX")
 KINFOLK_IMAP_SSL = env_bool("KINFOLK_IMAP_SSL", True)
 # Demo mode and development keep every email for the development outbox page
 # (/manage/development-outbox/) instead of sending it, unless EMAIL_BACKEND is set.
-import os
-
 if (DEMO_MODE or DEBUG) and "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "core.mail_backends.KeepBackend"
 

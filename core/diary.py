@@ -120,18 +120,31 @@ def _calendar(method: str | None) -> Calendar:
     return cal
 
 
-def _event(meeting: Meeting, *, stamp: dt.datetime | None) -> Event:
+def feed_summary(meeting: Meeting) -> str:
+    """What a subscription feed calls a meeting: its type and team, never its free-text title.
+
+    Titles are written by people and may carry a case reference; a feed is read
+    on phones and shared calendars, so it says only what kind of meeting it is.
+    """
+    kind = meeting.get_kind_display()
+    return f"{kind} – {meeting.team}" if meeting.team_id else kind
+
+
+def _event(meeting: Meeting, *, stamp: dt.datetime | None, summary: str | None = None) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
     event.add("dtstart", meeting.start.astimezone(LONDON))
     event.add("dtend", meeting.end.astimezone(LONDON))
-    event.add("summary", meeting.summary)
+    event.add("summary", meeting.summary if summary is None else summary)
     location = meeting.location or meeting.online_url
     if location:
         event.add("location", location)
     event.add("url", meeting.link_url)
+    # Delegates and colleagues with shared access to a calendar see a private
+    # event as busy time only, not its title, case references or description.
+    event.add("class", "PRIVATE")
     event.add(
         "last-modified",
         meeting.updated_at.astimezone(dt.UTC) if meeting.updated_at else timezone.now(),
@@ -191,7 +204,7 @@ def build_feed(meetings: Iterable[Meeting], *, name: str, stamp: dt.datetime | N
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for meeting in meetings:
-        event = _event(meeting, stamp=stamp)
+        event = _event(meeting, stamp=stamp, summary=feed_summary(meeting))
         event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         cal.add_component(event)
     return cal

@@ -14,15 +14,22 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import diary, feeds, meetings
-from core.diary_permissions import get_meeting_for_user, require_outbox_access
+from core.diary_permissions import (
+    get_kept_email_for_user,
+    get_meeting_for_user,
+    get_outbox_message_for_user,
+    require_development_outbox_access,
+    require_outbox_access,
+)
 from core.models import KeptEmail, Meeting, OutboxMessage, OutboxStatus, User
-from core.outbox import retry_message
+from core.outbox import retry_dead_messages, retry_message
 
 NEW_FEED_SESSION_KEY = "kf_new_calendar_feed"
 
@@ -157,8 +164,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_outbox_access(request.user)
-    message = get_object_or_404(OutboxMessage, pk=pk)
+    message = get_outbox_message_for_user(request.user, pk)
     calendar = diary.summarise(message.calendar) if message.calendar else []
     return render(
         request,
@@ -170,8 +176,7 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    require_outbox_access(request.user)
-    message = get_object_or_404(OutboxMessage, pk=pk)
+    message = get_outbox_message_for_user(request.user, pk)
     try:
         retry_message(message=message)
     except ValidationError as exc:
@@ -181,16 +186,21 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:outbox_detail", pk=pk)
 
 
-def _require_development_outbox(request: HttpRequest) -> None:
+@login_required
+@require_POST
+def outbox_retry_dead(request: HttpRequest) -> HttpResponse:
+    """Send every failed message again, e.g. once a long relay outage is over."""
     require_outbox_access(request.user)
-    if not (settings.DEMO_MODE or settings.DEBUG):
-        raise Http404
+    retried = retry_dead_messages()
+    if retried:
+        messages.success(request, f"{retried} failed message{pluralize(retried)} will be sent again.")
+    return redirect(f"{reverse('core:outbox_list')}?status={OutboxStatus.PENDING}")
 
 
 @login_required
 @require_GET
 def development_outbox(request: HttpRequest) -> HttpResponse:
-    _require_development_outbox(request)
+    require_development_outbox_access(request.user)
     page = Paginator(KeptEmail.objects.defer("raw"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -202,8 +212,7 @@ def development_outbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def development_outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_development_outbox(request)
-    kept = get_object_or_404(KeptEmail, pk=pk)
+    kept = get_kept_email_for_user(request.user, pk)
     parsed = email.message_from_string(kept.raw, policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)  # policy.default always builds EmailMessage
     text_part = parsed.get_body(preferencelist=("plain",))

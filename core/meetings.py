@@ -9,8 +9,10 @@ place, attendees or status, and every current attendee is sent the new version
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +69,23 @@ class AttendeeSpec:
 # --- Emails -----------------------------------------------------------------------------
 
 
+def response_link_expiry(meeting: Meeting) -> dt.datetime:
+    """When a response link for this version of the meeting stops working: its end plus a margin.
+
+    Meetings are diarised up to a year ahead, so a fixed lifetime would expire
+    links before the meeting; tying it to the meeting's end does not.
+    """
+    return meeting.end + dt.timedelta(hours=settings.KINFOLK_RESPONSE_LINK_GRACE_HOURS)
+
+
 def response_token(attendee: MeetingAttendee, response: str, *, sequence: int | None = None) -> str:
+    meeting = attendee.meeting
     payload = {
         "a": attendee.pk,
         "r": response,
-        "s": attendee.meeting.sequence if sequence is None else sequence,
+        "s": meeting.sequence if sequence is None else sequence,
+        # Signed with the rest: the link cannot be stretched past this moment.
+        "e": int(response_link_expiry(meeting).timestamp()),
     }
     return signing.dumps(payload, salt=RESPONSE_SALT, compress=True)
 
@@ -84,24 +98,27 @@ class ResponseLink:
 
 
 def read_response_token(token: str) -> ResponseLink | None:
-    """The attendee and answer a link names, or None if it is forged, expired or not for a live place."""
+    """The attendee and answer a link names, or None if it is forged, expired or not for a live place.
+
+    A link works until the end of the meeting it was sent for (plus
+    KINFOLK_RESPONSE_LINK_GRACE_HOURS), and never after the meeting as it now
+    stands has ended (plus the same margin).
+    """
     try:
-        payload = signing.loads(
-            token,
-            salt=RESPONSE_SALT,
-            max_age=dt.timedelta(days=settings.KINFOLK_RESPONSE_LINK_DAYS),
-        )
-        attendee_id, response, sequence = (
+        payload = signing.loads(token, salt=RESPONSE_SALT)
+        attendee_id, response, sequence, expires = (
             int(payload["a"]),
             str(payload["r"]),
             int(payload["s"]),
+            int(payload["e"]),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    if response not in ANSWERS:
+    now = timezone.now()
+    if response not in ANSWERS or now.timestamp() > expires:
         return None
     attendee = MeetingAttendee.objects.select_related("meeting", "meeting__team").filter(pk=attendee_id).first()
-    if attendee is None or attendee.meeting.end < timezone.now():
+    if attendee is None or now > response_link_expiry(attendee.meeting):
         return None
     return ResponseLink(attendee=attendee, response=response, sequence=sequence)
 
@@ -172,6 +189,23 @@ def _check_times(start: dt.datetime, end: dt.datetime) -> None:
         raise ValidationError("Meeting times must be timezone-aware.")
     if end <= start:
         raise ValidationError({"end": "The meeting must end after it starts."})
+
+
+@contextmanager
+def _restored_on_error(meeting: Meeting) -> Iterator[None]:
+    """Put the caller's instance back as it was if the change fails.
+
+    The transaction rolls back the row, but not the Python object the caller
+    holds: without this, a refused reschedule would leave it with the new
+    times and a raised SEQUENCE that the database never had.
+    """
+    saved = {field.attname: getattr(meeting, field.attname) for field in meeting._meta.concrete_fields}
+    try:
+        yield
+    except BaseException:
+        for name, value in saved.items():
+            setattr(meeting, name, value)
+        raise
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -252,7 +286,6 @@ def schedule_meeting(
     return meeting
 
 
-@transaction.atomic
 def reschedule_meeting(
     *,
     meeting: Meeting,
@@ -265,8 +298,25 @@ def reschedule_meeting(
     """Move a meeting or change its place. Nothing changed, nothing sent.
 
     A change of time asks everyone to answer again (their PARTSTAT returns to
-    NEEDS-ACTION), as Outlook and Google do.
+    NEEDS-ACTION), as Outlook and Google do. If it fails, the caller's instance
+    is left as it was.
     """
+    with _restored_on_error(meeting):
+        return _reschedule(
+            meeting=meeting, start=start, end=end, location=location, online_url=online_url, reason=reason
+        )
+
+
+@transaction.atomic
+def _reschedule(
+    *,
+    meeting: Meeting,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    location: str | None,
+    online_url: str | None,
+    reason: str,
+) -> Meeting:
     _lock(meeting)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting cannot be moved.")
@@ -288,10 +338,14 @@ def reschedule_meeting(
     changed = {name: value for name, value in after.items() if before[name] != value}
     if not changed:
         return meeting
+    # Validate a copy first, so a refused change never touches the instance.
+    candidate = copy.copy(meeting)
+    for name, value in changed.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()
     for name, value in changed.items():
         setattr(meeting, name, value)
     meeting.sequence += 1
-    meeting.full_clean()
     meeting.save()
     if "start" in changed or "end" in changed:
         meeting.attendees.current().exclude(response=AttendeeResponse.NEEDS_ACTION).update(
@@ -305,7 +359,8 @@ def reschedule_meeting(
         detail={
             "changed": sorted(changed),
             "sequence": meeting.sequence,
-            "reason": reason[:200],
+            # Whether, not what: a typed reason may name someone, and audit rows are kept for ever.
+            "reason_given": bool(reason.strip()),
         },
     )
     _send_requests_to_all(meeting, reason)
@@ -313,9 +368,14 @@ def reschedule_meeting(
     return meeting
 
 
-@transaction.atomic
 def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
     """Cancel for everyone: METHOD:CANCEL to each current attendee, reminders withdrawn."""
+    with _restored_on_error(meeting):
+        return _cancel(meeting=meeting, reason=reason)
+
+
+@transaction.atomic
+def _cancel(*, meeting: Meeting, reason: str) -> Meeting:
     _lock(meeting)
     if meeting.is_cancelled:
         return meeting
@@ -325,7 +385,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
     audit.record(
         action=AuditAction.UPDATE,
         obj=meeting,
-        detail={"cancelled": True, "reason": reason[:200]},
+        detail={"cancelled": True, "reason_given": bool(reason.strip())},
     )
     current = list(meeting.attendees.current().select_related("user"))
     for attendee in current:
@@ -334,9 +394,14 @@ def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
     return meeting
 
 
-@transaction.atomic
 def set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> None:
     """Make the attendee list equal to `attendees` (matched by email address)."""
+    with _restored_on_error(meeting):
+        _set_attendees(meeting=meeting, attendees=attendees)
+
+
+@transaction.atomic
+def _set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> None:
     _lock(meeting)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting's attendees cannot be changed.")
@@ -411,6 +476,9 @@ def record_response(*, attendee: MeetingAttendee, response: str, sequence: int |
         raise ResponseRefused("This person is no longer invited to the meeting.", code="removed")
     if sequence is not None and sequence < meeting.sequence:
         raise ResponseRefused("This answers an earlier version of the invitation.", code="stale")
+    if sequence is not None and sequence > meeting.sequence:
+        # No version this high was ever sent: the reply is forged or for another system's event.
+        raise ResponseRefused("This answers a version of the invitation that was never sent.", code="ahead")
     locked.response = response
     locked.responded_at = timezone.now()
     locked.response_sequence = meeting.sequence if sequence is None else sequence

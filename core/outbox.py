@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
+import smtplib
+import socket
 import time
 import uuid
 from collections.abc import Sequence
@@ -207,17 +210,25 @@ def claim(message_id: int) -> str | None:
 
 
 def send_message(message_id: int) -> str:
-    """Send one row if it is due. Returns "sent", "retry", "dead" or "skipped"."""
+    """Send one row if it is due. Returns "sent", "retry", "deferred", "dead" or "skipped"."""
     token = claim(message_id)
     if token is None:
         return "skipped"
     message = OutboxMessage.objects.get(pk=message_id)
+    connection = get_connection(fail_silently=False)
     try:
-        with get_connection(fail_silently=False) as connection:
-            if connection.send_messages([build_email(message)]) != 1:
-                raise RuntimeError("The mail backend accepted no message.")
+        connection.open()
+    except Exception as exc:  # every failure is recorded and retried; nothing is lost
+        if relay_unreachable(exc):
+            return _record_relay_down(message, token, exc)
+        return _record_failure(message, token, exc)
+    try:
+        if connection.send_messages([build_email(message)]) != 1:
+            raise RuntimeError("The mail backend accepted no message.")
     except Exception as exc:  # every failure is recorded and retried; nothing is lost
         return _record_failure(message, token, exc)
+    finally:
+        _close_quietly(connection)
     # Sent is final whoever holds the lease now.
     OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxStatus.SENT).update(
         status=OutboxStatus.SENT,
@@ -230,8 +241,60 @@ def send_message(message_id: int) -> str:
     return "sent"
 
 
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message's fate is already decided; a failed QUIT changes nothing
+        logger.debug("Closing the mail connection failed.", exc_info=True)
+
+
+def relay_unreachable(exc: BaseException) -> bool:
+    """The relay could not be reached at all: nothing was handed over, so no attempt is used up.
+
+    Refused or reset connections, timeouts, DNS failures and a relay that will not
+    greet us (SMTPConnectError, or hanging up before the greeting). Authentication
+    and TLS failures are not here: they are configuration faults someone must see.
+    """
+    return isinstance(
+        exc,
+        (
+            ConnectionError,
+            TimeoutError,
+            socket.gaierror,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPServerDisconnected,
+        ),
+    )
+
+
+_EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*", re.UNICODE)
+
+
+def scrub_addresses(text: str) -> str:
+    """The text with every email address replaced: SMTP errors quote recipients, and logs must not."""
+    return _EMAIL_ADDRESS.sub("<address>", text)
+
+
 def _describe_error(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
+    return scrub_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+
+
+def _record_relay_down(message: OutboxMessage, token: str, exc: Exception) -> str:
+    """Give back the attempt the claim counted and try again after a fixed wait."""
+    now = timezone.now()
+    error = f"Relay unreachable at {now:%Y-%m-%d %H:%M:%S}Z (attempt not counted): {_describe_error(exc)}"
+    updated = OutboxMessage.objects.filter(
+        pk=message.pk, lease_token=token, status=OutboxStatus.PENDING, attempts__gt=0
+    ).update(
+        attempts=F("attempts") - 1,
+        send_after=now + dt.timedelta(seconds=settings.KINFOLK_OUTBOX_RELAY_DOWN_RETRY_SECONDS),
+        lease_until=None,
+        lease_token=NO_LEASE,
+        last_error=error,
+    )
+    if updated:
+        logger.warning("Outbox message %s deferred: the relay is unreachable (%s).", message.pk, type(exc).__name__)
+    return "deferred"
 
 
 def _record_failure(message: OutboxMessage, token: str, exc: Exception) -> str:
@@ -272,10 +335,13 @@ def _record_failure(message: OutboxMessage, token: str, exc: Exception) -> str:
 def bury_stranded(*, now: dt.datetime | None = None) -> int:
     """Rows whose last attempt's worker died mid-send: dead, so an administrator sees them."""
     now = now or timezone.now()
+    # No lease at all counts too: a row can reach its last attempt unleased (an
+    # administrator lowered KINFOLK_OUTBOX_MAX_ATTEMPTS), and would otherwise sit
+    # pending for ever, never claimed and never shown.
     return OutboxMessage.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
         status=OutboxStatus.PENDING,
         attempts__gte=settings.KINFOLK_OUTBOX_MAX_ATTEMPTS,
-        lease_until__lt=now,
     ).update(
         status=OutboxStatus.DEAD,
         dead_at=now,
@@ -313,7 +379,7 @@ def send_due_messages(*, limit: int = 200, time_budget: float | None = None) -> 
         if outcome == "sent":
             sent += 1
             failures_in_a_row = 0
-        elif outcome in {"retry", "dead"}:
+        elif outcome in {"retry", "deferred", "dead"}:
             failures_in_a_row += 1
             if failures_in_a_row >= CONSECUTIVE_FAILURES_TO_STOP:
                 logger.warning(
@@ -340,6 +406,31 @@ def retry_message(*, message: OutboxMessage) -> OutboxMessage:
     transaction.on_commit(lambda: enqueue_send_task(message.pk))
     message.refresh_from_db()
     return message
+
+
+@transaction.atomic
+def retry_dead_messages() -> int:
+    """An administrator sends every dead row again (after a relay outage is over). Returns how many."""
+    ids = list(OutboxMessage.objects.filter(status=OutboxStatus.DEAD).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    retried = OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.DEAD).update(
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        send_after=timezone.now(),
+        dead_at=None,
+        lease_until=None,
+        lease_token=NO_LEASE,
+    )
+    audit.record(
+        action=AuditAction.UPDATE,
+        object_type="core.OutboxMessage",
+        object_id="dead",
+        detail={"outbox": "retry-all-dead", "count": retried},
+    )
+    # The sweep picks them up within a minute; queueing hundreds of tasks at once
+    # would only race it.
+    return retried
 
 
 def clean_up_sent(*, now: dt.datetime | None = None) -> int:

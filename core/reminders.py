@@ -240,9 +240,23 @@ def sync_meeting_reminders(meeting: Meeting) -> None:
 # --- The every-minute job ---------------------------------------------------------------
 
 
+def _too_late_for_its_meeting(reminder: Reminder, now: dt.datetime) -> bool:
+    """A reminder meant to arrive before its meeting began, once the meeting has begun.
+
+    Whatever its late policy: "papers are due in three days" read during the
+    meeting (after a worker outage) is wrong, not late. Reminders due after the
+    start (minutes overdue, actions) are unaffected.
+    """
+    meeting = reminder.meeting
+    return meeting is not None and reminder.due_at < meeting.start <= now
+
+
 def _process(reminder: Reminder, now: dt.datetime) -> str:
     if reminder.meeting is not None and reminder.meeting.is_cancelled:
         reminder.status = ReminderStatus.WITHDRAWN
+    elif _too_late_for_its_meeting(reminder, now):
+        reminder.status = ReminderStatus.SKIPPED
+        logger.info("Reminder %s skipped: its meeting has started.", reminder.pk)
     elif reminder.late_policy == LatePolicy.SKIP and now - reminder.due_at > dt.timedelta(
         minutes=settings.KINFOLK_REMINDER_GRACE_MINUTES
     ):

@@ -7,7 +7,6 @@ from typing import Any
 from core.models import Meeting, Role, User
 from core.permissions import care_leavers_visible_to, families_visible_to
 
-
 NEXT_MEETINGS = 5
 
 

@@ -41,6 +41,7 @@ urlpatterns += [
         name="meeting_response",
     ),
     path("manage/outbox/", diary_views.outbox_list, name="outbox_list"),
+    path("manage/outbox/retry-dead/", diary_views.outbox_retry_dead, name="outbox_retry_dead"),
     path("manage/outbox/<int:pk>/", diary_views.outbox_detail, name="outbox_detail"),
     path("manage/outbox/<int:pk>/retry/", diary_views.outbox_retry, name="outbox_retry"),
     path(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from email.message import EmailMessage
 from typing import Any
 
+import vobject
 from django.conf import settings
 from icalendar import Calendar, Event
 
@@ -144,3 +146,99 @@ def assert_exchange_vtimezone(cal: Calendar) -> None:
         assert rule["BYDAY"] == ["-1SU"]
         assert "RDATE" not in block
         assert block["TZOFFSETTO"].td.total_seconds() == offset_to
+
+
+def _icalendar_view(text: str) -> dict[str, Any]:
+    cal = Calendar.from_ical(text)
+    event = the_event(cal)
+    organizer = event.get("ORGANIZER")
+    return {
+        "method": str(cal.get("METHOD", "")),
+        "uid": str(event.get("UID", "")),
+        "sequence": int(event.get("SEQUENCE", 0)),
+        "status": str(event.get("STATUS", "")),
+        "class": str(event.get("CLASS", "")),
+        "organizer": str(organizer).removeprefix("mailto:").lower() if organizer is not None else "",
+        "attendees": sorted(attendees_of(event)),
+        "timezones": [str(z["TZID"]) for z in cal.walk("VTIMEZONE")],
+        "start_utc": event.DTSTART.astimezone(dt.UTC),
+    }
+
+
+def _vobject_view(text: str) -> dict[str, Any]:
+    cal = vobject.readOne(text)
+    [event] = cal.vevent_list
+
+    def value(component: Any, name: str) -> str:
+        return str(getattr(component, name).value) if hasattr(component, name) else ""
+
+    return {
+        "method": value(cal, "method"),
+        "uid": value(event, "uid"),
+        "sequence": int(value(event, "sequence") or 0),
+        "status": value(event, "status"),
+        "class": value(event, "class"),
+        "organizer": value(event, "organizer").removeprefix("mailto:").removeprefix("MAILTO:").lower(),
+        "attendees": sorted(str(a.value).lower().removeprefix("mailto:") for a in getattr(event, "attendee_list", [])),
+        "timezones": [str(z.tzid.value) for z in getattr(cal, "vtimezone_list", [])],
+        "start_utc": event.dtstart.value.astimezone(dt.UTC),
+    }
+
+
+def _icaljs_view(parsed: dict[str, Any]) -> dict[str, Any]:
+    [event] = parsed["events"]
+    return {
+        "method": parsed["method"] or "",
+        "uid": event["uid"],
+        "sequence": int(event["sequence"] or 0),
+        "status": event["status"] or "",
+        "class": event["class"] or "",
+        "organizer": str(event["organizer"]).lower().removeprefix("mailto:"),
+        "attendees": sorted(a["email"] for a in event["attendees"]),
+        "timezones": parsed["timezones"],
+        "start_utc": dt.datetime.fromisoformat(event["start_utc"].replace("Z", "+00:00")),
+    }
+
+
+def assert_in_all_parsers(
+    ics: str | bytes | Calendar,
+    *,
+    method: str,
+    uid: str,
+    sequence: int,
+    attendees: Iterable[str],
+) -> dict[str, dict[str, Any]]:
+    """icalendar, vobject and Mozilla's ical.js each read the same invite from `ics`.
+
+    Each must find the METHOD, UID, SEQUENCE, exactly these ATTENDEEs, the
+    organiser mailbox, the Europe/London VTIMEZONE, CLASS:PRIVATE, and for a
+    CANCEL, STATUS:CANCELLED; and all three must agree on the start instant.
+    Returns what each parser saw, by parser name.
+    """
+    from tests.icaljs import parse_with_icaljs
+
+    if isinstance(ics, Calendar):
+        ics = ics.to_ical()
+    text = ics.decode() if isinstance(ics, bytes) else ics
+    views = {
+        "icalendar": _icalendar_view(text),
+        "vobject": _vobject_view(text),
+        "ical.js": _icaljs_view(parse_with_icaljs([text])[0]),
+    }
+    expected = {
+        "method": method,
+        "uid": uid,
+        "sequence": sequence,
+        "attendees": sorted(a.lower() for a in attendees),
+        "organizer": settings.KINFOLK_ORGANISER_EMAIL.lower(),
+        "timezones": ["Europe/London"],
+        "class": "PRIVATE",
+    }
+    if method == "CANCEL":
+        expected["status"] = "CANCELLED"
+    for parser, view in views.items():
+        seen = {name: view[name] for name in expected}
+        assert seen == expected, f"{parser} read {seen}, expected {expected}"
+    starts = {parser: view["start_utc"] for parser, view in views.items()}
+    assert len(set(starts.values())) == 1, f"the parsers disagree on the start: {starts}"
+    return views

@@ -15,6 +15,8 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("KINFOLK_DEMO", "0")
+# Production settings refuse to start without the organiser mailbox (core diary).
+os.environ.setdefault("KINFOLK_ORGANISER_EMAIL", "kinfolk-diary@example.gov.uk")
 os.environ.setdefault("KINFOLK_ENFORCE_MFA", "1")
 # A private folder per test process: parallel workers (pytest-xdist) must not
 # see each other's uploads.

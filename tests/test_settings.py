@@ -48,7 +48,14 @@ def test_production_refuses_a_short_or_development_secret_key() -> None:
 
 
 def test_production_starts_with_a_key_and_hosts() -> None:
-    result = run_settings({"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.gov.uk"})
+    result = run_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "x.gov.uk",
+            "KINFOLK_ORGANISER_EMAIL": "kinfolk-diary@x.gov.uk",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -52,7 +52,8 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template} to {', '.join(self.to)}"
+        # No addresses: this lands in audit events and log lines.
+        return f"{self.template} #{self.pk}"
 
 
 class KeptEmail(models.Model):

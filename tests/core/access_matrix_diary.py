@@ -54,6 +54,7 @@ ENTRIES = [
     Entry(
         "core:outbox_retry", kwargs=lambda w: {"pk": w.dead_message.pk}, method="POST", expect=signed_in(404, ada=302)
     ),
+    Entry("core:outbox_retry_dead", method="POST", expect=signed_in(404, ada=302)),
     # Only in demo mode or DEBUG; the matrix runs with production-shaped settings.
     Entry("core:development_outbox", expect=signed_in(404)),
     Entry("core:development_outbox_detail", kwargs=lambda w: {"pk": w.kept_email.pk}, expect=signed_in(404)),

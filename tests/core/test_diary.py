@@ -30,7 +30,7 @@ TRICKY = "Café – Zoë’s room; floor 2, wing \\ B\nsecond line: «ok» 🙂"
 def _meeting(organiser: User, start: dt.datetime, **extra: Any) -> Meeting:
     return Meeting(
         pk=extra.pop("pk", 1),
-        kind=MeetingKind.GCS_SESSION,
+        kind=extra.pop("kind", MeetingKind.GCS_SESSION),
         title=str(extra.pop("title", "Group Case Supervision – Team North")),
         organiser=organiser,
         start=start,
@@ -176,12 +176,37 @@ def test_text_with_commas_semicolons_backslashes_line_breaks_and_non_ascii_round
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n")), "a content line is longer than 75 octets"
 
 
-def test_the_feed_lists_meetings_without_case_references_or_attendees(gina: User) -> None:
-    meeting = _meeting(gina, dt.datetime(2031, 7, 1, 10, tzinfo=LONDON), case_references="FS-2026-0001")
+def test_the_feed_lists_meetings_without_case_references_or_attendees(gina: User, north: Team) -> None:
+    meeting = _meeting(
+        gina,
+        dt.datetime(2031, 7, 1, 10, tzinfo=LONDON),
+        case_references="FS-2026-0001",
+        # People type case references into titles; the feed must not carry them.
+        title="FGC for FS-2026-0001",
+        kind=MeetingKind.FGC,
+        team=north,
+    )
     text = diary.build_feed([meeting], name="Kinfolk – Gina").to_ical().decode()
     assert "FS-2026-0001" not in text
     assert "ATTENDEE" not in text
-    assert parse_with_icaljs([text])[0]["events"][0]["uid"] == "fixed-uid@kinfolk"
+    assert str(the_event(Calendar.from_ical(text))["SUMMARY"]) == f"Family Group Conference – {north}"
+    js = parse_with_icaljs([text])[0]["events"][0]
+    assert (js["uid"], js["summary"]) == ("fixed-uid@kinfolk", f"Family Group Conference – {north}")
+
+
+def test_a_feed_entry_without_a_team_is_summarised_by_its_kind_alone(gina: User) -> None:
+    meeting = _meeting(gina, dt.datetime(2031, 7, 1, 10, tzinfo=LONDON), title="Intro for FS-2026-0009")
+    event = the_event(diary.build_feed([meeting], name="Kinfolk – Gina"))
+    assert str(event["SUMMARY"]) == "Group Case Supervision"
+
+
+@pytest.mark.parametrize("builder", [diary.build_request, diary.build_cancel])
+def test_invites_and_cancellations_are_private_so_delegates_see_only_busy_time(
+    gina: User, alice: User, builder: Any
+) -> None:
+    meeting = _meeting(gina, dt.datetime(2031, 7, 1, 10, tzinfo=LONDON), case_references="FS-2026-0001")
+    cal = builder(meeting, [_attendee(1, "alice@example.gov.uk", user=alice, name="Alice")])
+    assert str(the_event(cal)["CLASS"]) == "PRIVATE"
 
 
 @pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
@@ -193,3 +218,36 @@ def test_the_summary_for_people_reads_method_uid_sequence_and_attendees(gina: Us
     assert (summary.method, summary.uid, summary.sequence) == (method, "fixed-uid@kinfolk", 4)
     assert summary.attendees[0].startswith("alice@example.gov.uk")
     assert summary.start.startswith("Tue 01 Jul 2031 10:00")
+
+
+# --- The organiser mailbox in production settings -------------------------------------
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p" * 64, "ALLOWED_HOSTS": "x.gov.uk", "KINFOLK_DEMO": "0"}
+
+
+def test_production_refuses_to_start_without_the_organiser_mailbox() -> None:
+    from tests.test_settings import run_settings
+
+    result = run_settings(PRODUCTION)
+    assert result.returncode != 0
+    assert "KINFOLK_ORGANISER_EMAIL must name the council's organiser mailbox" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["noreply@council.gov.uk", "No-Reply@council.gov.uk", "do_not_reply@council.gov.uk", "kinfolk-noreply@x.gov.uk"],
+)
+def test_production_refuses_a_no_reply_organiser_mailbox(address: str) -> None:
+    from tests.test_settings import run_settings
+
+    result = run_settings({**PRODUCTION, "KINFOLK_ORGANISER_EMAIL": address})
+    assert result.returncode != 0
+    assert "must be a real, replyable mailbox" in result.stderr
+
+
+def test_production_starts_with_a_replyable_organiser_mailbox_and_demo_mode_needs_none() -> None:
+    from tests.test_settings import run_settings
+
+    assert run_settings({**PRODUCTION, "KINFOLK_ORGANISER_EMAIL": "kinfolk-diary@council.gov.uk"}).returncode == 0
+    demo = run_settings({**PRODUCTION, "KINFOLK_DEMO": "1"})
+    assert demo.returncode == 0, demo.stderr

@@ -40,6 +40,11 @@ def meeting(gina: User, alice: User, north: Team) -> Meeting:
     )
 
 
+def _clock_at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
+    """Move Kinfolk's clock (django.utils.timezone.now), as months passing would."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: when)
+
+
 def _respond_url(meeting: Meeting, email: str, answer: str) -> str:
     attendee = meeting.attendees.get(email=email)
     return reverse("core:meeting_response", kwargs={"token": response_token(attendee, answer)})
@@ -74,8 +79,45 @@ def test_a_tampered_or_expired_response_link_is_refused(meeting: Meeting) -> Non
     url = _respond_url(meeting, "partner@agency.example.org", "accepted")
     assert Client().get(url.replace("/respond/", "/respond/x")).status_code == 404
     Meeting.objects.filter(pk=meeting.pk).update(
-        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=1)
+        start=timezone.now() - dt.timedelta(hours=27), end=timezone.now() - dt.timedelta(hours=25)
     )
+    assert Client().get(url).status_code == 404
+
+
+def test_a_response_link_for_a_meeting_eleven_months_ahead_works_until_it_has_ended(
+    gina: User, alice: User, north: Team, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = timezone.now() + dt.timedelta(days=335)
+    far = schedule_meeting(
+        kind=MeetingKind.GCS_SESSION,
+        title="Group Case Supervision – Team North",
+        organiser=gina,
+        team=north,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        link_path="/gcs/sessions/9/",
+        attendees=[AttendeeSpec(user=alice)],
+    )
+    url = _respond_url(far, alice.email, "accepted")
+    _clock_at(monkeypatch, start - dt.timedelta(days=1))  # 334 days after the invite went out
+    assert Client().get(url).status_code == 200
+    assert Client().post(url).status_code == 200
+    assert far.attendees.get().response == AttendeeResponse.ACCEPTED
+    margin = dt.timedelta(hours=settings.KINFOLK_RESPONSE_LINK_GRACE_HOURS)
+    _clock_at(monkeypatch, far.end + margin + dt.timedelta(minutes=1))
+    assert Client().get(url).status_code == 404
+    assert Client().post(url).status_code == 404
+
+
+def test_a_response_link_cannot_outlive_the_meeting_it_was_sent_for(
+    meeting: Meeting, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The expiry is signed into the link: it holds even if the row were later pushed back."""
+    url = _respond_url(meeting, "partner@agency.example.org", "accepted")
+    later = meeting.end + dt.timedelta(days=30)
+    Meeting.objects.filter(pk=meeting.pk).update(end=later)
+    assert Client().get(url).status_code == 200
+    _clock_at(monkeypatch, meeting.end + dt.timedelta(hours=settings.KINFOLK_RESPONSE_LINK_GRACE_HOURS, minutes=1))
     assert Client().get(url).status_code == 404
 
 
@@ -134,6 +176,42 @@ def test_an_administrator_sees_dead_messages_and_can_send_one_again(ada: User, c
     client.post(reverse("core:outbox_retry", kwargs={"pk": message.pk}))
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
+
+
+def test_an_administrator_can_send_every_failed_message_again_after_an_outage(
+    ada: User, alice: User, client_for: ClientFor
+) -> None:
+    for n in range(3):
+        enqueue_email(
+            to=["x@example.gov.uk"], template="notice", context={"subject": "s", "body": "b"}, idempotency_key=f"d{n}"
+        )
+    OutboxMessage.objects.update(status=OutboxStatus.DEAD, attempts=6)
+    listing = client_for(ada).get(reverse("core:outbox_list"))
+    assert reverse("core:outbox_retry_dead").encode() in listing.content
+    assert client_for(alice).post(reverse("core:outbox_retry_dead")).status_code == 404
+    assert OutboxMessage.objects.filter(status=OutboxStatus.DEAD).count() == 3
+    response = client_for(ada).post(reverse("core:outbox_retry_dead"))
+    assert response.status_code == 302
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.PENDING, 0)}
+
+
+def test_the_outbox_message_helper_is_404_for_everyone_but_administrators(
+    ada: User, alice: User, mo: User, gina: User
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from core.diary_permissions import get_outbox_message_for_user
+
+    message = enqueue_email(
+        to=["x@example.gov.uk"], template="notice", context={"subject": "s", "body": "b"}, idempotency_key="perm"
+    )
+    assert get_outbox_message_for_user(ada, message.pk) == message
+    for outsider in (alice, mo, gina, AnonymousUser()):
+        with pytest.raises(Http404):
+            get_outbox_message_for_user(outsider, message.pk)
+    with pytest.raises(Http404):
+        get_outbox_message_for_user(ada, message.pk + 1000)
 
 
 def test_in_demo_mode_a_meeting_invited_moved_and_cancelled_shows_in_the_development_outbox(

@@ -8,10 +8,12 @@ mid-batch (in-process, and on PostgreSQL a real `kill -9` of a sending process).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import signal
 import subprocess  # nosec B404: starts our own manage.py
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -87,15 +89,42 @@ def test_a_sent_email_carries_the_marking_and_its_stable_message_id(smtp_server:
     assert received["Message-ID"] == message.message_id
 
 
-def test_a_relay_refusing_connections_loses_nothing_and_the_row_dies_after_the_last_attempt(settings: Any) -> None:
+@pytest.mark.parametrize(
+    ("host", "error"),
+    [("127.0.0.1", "ConnectionRefusedError"), ("relay.kinfolk.invalid", "gaierror")],
+    ids=["refused", "dns"],
+)
+def test_an_unreachable_relay_uses_up_no_attempts_however_long_the_outage(
+    settings: Any, smtp_server: SMTPServer, host: str, error: str
+) -> None:
+    real_port = smtp_server.port
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = host, free_port(), 2
+    [message] = _queue(1)
+    for _ in range(MAX * 3):  # far more tries than the attempts allowed
+        before = timezone.now()
+        _make_due()
+        outbox.send_due_messages()
+        row = _row(message)
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+        assert row.send_after >= before + dt.timedelta(seconds=settings.KINFOLK_OUTBOX_RELAY_DOWN_RETRY_SECONDS)
+    assert error in row.last_error and "attempt not counted" in row.last_error
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", real_port  # the relay is back
+    _make_due()
+    outbox.send_due_messages()
+    assert (_row(message).status, _row(message).attempts) == (OutboxStatus.SENT, 1)
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_relay_that_answers_but_keeps_failing_backs_off_exponentially_and_dies_after_the_last_attempt(
+    smtp_server: SMTPServer,
+) -> None:
+    smtp_server.fail_next(*["4xx"] * MAX)
     [message] = _queue(1)
     before = timezone.now()
     outbox.send_due_messages()
     row = _row(message)
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
-    assert "ConnectionRefusedError" in row.last_error
     assert row.send_after >= before + dt.timedelta(seconds=60)
     delays = []
     for _ in range(MAX - 1):
@@ -145,6 +174,22 @@ def test_a_relay_answering_5xx_every_time_ends_in_dead_after_the_last_attempt(sm
     assert (row.status, row.attempts) == (OutboxStatus.DEAD, MAX)
     assert "554" in row.last_error
     assert smtp_server.messages == []
+
+
+def test_an_administrator_can_send_every_dead_message_again_at_once(smtp_server: SMTPServer) -> None:
+    smtp_server.fail_next(*["5xx"] * (MAX * 2))
+    messages = _queue(3)
+    for _ in range(MAX):
+        for message in messages[:2]:
+            outbox.send_message(message.pk)
+        _make_due()
+    assert [_row(m).status for m in messages] == [OutboxStatus.DEAD, OutboxStatus.DEAD, OutboxStatus.PENDING]
+    assert outbox.retry_dead_messages() == 2
+    assert {(_row(m).status, _row(m).attempts) for m in messages[:2]} == {(OutboxStatus.PENDING, 0)}
+    assert outbox.retry_dead_messages() == 0
+    outbox.send_due_messages()
+    assert all(_row(m).status == OutboxStatus.SENT for m in messages)
+    assert len(smtp_server.messages) == 3
 
 
 def test_an_administrator_can_send_a_dead_message_again(smtp_server: SMTPServer, ada: Any) -> None:
@@ -224,13 +269,51 @@ def test_a_worker_killed_during_the_last_attempt_leaves_the_row_dead_for_an_admi
     assert row.last_error.startswith("The worker stopped during the last attempt")
 
 
+def test_a_row_that_reached_its_last_attempt_without_a_lease_is_buried_not_left_pending() -> None:
+    [message] = _queue(1)
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=MAX, lease_until=None, last_error="earlier failure")
+    assert outbox.bury_stranded() == 1
+    row = _row(message)
+    assert row.status == OutboxStatus.DEAD and row.dead_at is not None
+
+
+def test_a_row_still_leased_on_its_last_attempt_is_not_buried() -> None:
+    [message] = _queue(1)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=MAX, lease_until=timezone.now() + dt.timedelta(minutes=1)
+    )
+    assert outbox.bury_stranded() == 0
+    assert _row(message).status == OutboxStatus.PENDING
+
+
+def test_recipients_addresses_never_reach_the_log_or_the_stored_error(
+    smtp_server: SMTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    smtp_server.fail_next(*["refuse-rcpt"] * MAX)
+    [message] = _queue(1)
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(MAX):
+            outbox.send_due_messages()
+            _make_due()
+    row = _row(message)
+    assert row.status == OutboxStatus.DEAD
+    assert "SMTPRecipientsRefused" in row.last_error and "<address>" in row.last_error
+    assert "person0" not in row.last_error and "@" not in row.last_error
+    # Kinfolk's own loggers (the test relay's mail.log logs its own conversation).
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("core"))
+    assert f"Outbox message {message.pk}" in logged
+    assert "person0" not in logged and "@" not in logged
+    assert "person0" not in str(row)
+
+
 def test_a_sweep_stops_early_when_the_relay_keeps_failing(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     _queue(10)
     outbox.send_due_messages()
-    attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
-    assert attempts == [0] * 7 + [1] * 3
+    tried = OutboxMessage.objects.exclude(last_error="").count()
+    assert tried == 3
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {0}
 
 
 def test_two_workers_never_hold_the_same_row() -> None:
@@ -296,3 +379,47 @@ def test_a_sending_process_killed_with_sigkill_loses_nothing(smtp_server: SMTPSe
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # overrides the module mark
+def test_two_workers_sweeping_at_once_send_each_row_exactly_once(smtp_server: SMTPServer) -> None:
+    """Two threads, each with its own database connection, race over the same due rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
+    messages = _queue(30, prefix="race")
+    start = threading.Barrier(2)
+    outcomes: list[list[str]] = [[], []]
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        from django.db import connection as own_connection
+
+        try:
+            start.wait()
+            for message in messages:
+                outcomes[n].append(outbox.send_message(message.pk))
+        except BaseException as exc:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            own_connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert outcomes[0].count("sent") + outcomes[1].count("sent") == 30
+    assert all(a != b for a, b in zip(*outcomes, strict=True))  # each row: one sent it, the other skipped
+    assert sorted(str(m["To"]) for m in smtp_server.messages) == sorted(f"person{i}@example.gov.uk" for i in range(30))
+    assert {(_row(m).status, _row(m).attempts) for m in messages} == {(OutboxStatus.SENT, 1)}
+
+
+def test_the_job_settings_refuse_a_task_timeout_not_shorter_than_the_retry() -> None:
+    from tests.test_settings import run_settings
+
+    result = run_settings({"DEBUG": "1", "Q_TIMEOUT": "180", "Q_RETRY": "180"})
+    assert result.returncode != 0
+    assert "Q_TIMEOUT must be shorter than Q_RETRY" in result.stderr
+    assert run_settings({"DEBUG": "1", "Q_TIMEOUT": "150", "Q_RETRY": "180"}).returncode == 0

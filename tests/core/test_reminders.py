@@ -112,10 +112,33 @@ def test_after_a_long_outage_each_overdue_reminder_is_sent_once_or_skipped_never
     _meeting(gina, north, [AttendeeSpec(user=alice), AttendeeSpec(user=mo)])
     after_the_meeting = START + dt.timedelta(days=5)
     counts = send_due_reminders(now=after_the_meeting)
-    # papers-due ("send") goes to both; day-before ("skip") is skipped; minutes-overdue is sent.
-    assert counts == {"sent": 3, "skipped": 2}
+    # papers-due and day-before were for before the meeting, which has happened: skipped
+    # whatever their late policy. minutes-overdue ("send", due after it) is sent once.
+    assert counts == {"sent": 1, "skipped": 4}
     assert send_due_reminders(now=after_the_meeting + dt.timedelta(hours=1)) == {}
-    assert OutboxMessage.objects.filter(idempotency_key__startswith="reminder:").count() == 3
+    assert list(OutboxMessage.objects.filter(idempotency_key__startswith="reminder:").values_list("to", flat=True)) == [
+        [gina.email]
+    ]
+
+
+def test_a_reminder_due_before_the_meeting_is_never_sent_once_it_has_started(
+    gina: User, alice: User, north: Team
+) -> None:
+    meeting = _meeting(gina, north, [AttendeeSpec(user=alice)])
+    # The worker was down from the papers reminder until a minute into the meeting.
+    counts = send_due_reminders(now=START + dt.timedelta(minutes=1))
+    assert counts == {"skipped": 2}  # papers-due ("send") and day-before ("skip") alike
+    assert not OutboxMessage.objects.filter(idempotency_key__startswith="reminder:").exists()
+    assert set(Reminder.objects.filter(meeting=meeting).values_list("key", "status")) == {
+        (f"meeting:{meeting.uid}:papers-due", ReminderStatus.SKIPPED),
+        (f"meeting:{meeting.uid}:day-before", ReminderStatus.SKIPPED),
+        (f"meeting:{meeting.uid}:minutes-overdue", ReminderStatus.PENDING),
+    }
+
+
+def test_a_late_send_reminder_still_goes_if_the_meeting_has_not_started(gina: User, alice: User, north: Team) -> None:
+    _meeting(gina, north, [AttendeeSpec(user=alice)])
+    assert send_due_reminders(now=START - dt.timedelta(minutes=1)) == {"sent": 1, "skipped": 1}
 
 
 def test_a_skip_reminder_within_its_grace_period_is_still_sent(gina: User, alice: User, north: Team) -> None:

@@ -19,6 +19,7 @@ const out = texts.map((text) => {
       description: event.description,
       location: event.location,
       status: vevent.getFirstPropertyValue("status"),
+      class: vevent.getFirstPropertyValue("class"),
       start_tzid: event.startDate.zone ? event.startDate.zone.tzid : null,
       start_utc: event.startDate.toJSDate().toISOString(),
       end_utc: event.endDate.toJSDate().toISOString(),
@@ -27,6 +28,7 @@ const out = texts.map((text) => {
         role: p.getParameter("role"),
         partstat: p.getParameter("partstat"),
         rsvp: p.getParameter("rsvp"),
+        cn: p.getParameter("cn") || null,
       })),
       organizer: String(vevent.getFirstPropertyValue("organizer")),
     };

@@ -25,4 +25,5 @@ class Command(BaseCommand):
         if not outcomes:
             self.stdout.write("No calendar reply found in the message.")
         for outcome in outcomes:
-            self.stdout.write(f"{outcome.outcome}: {outcome.uid} {outcome.attendee_email}")
+            # No address: when a mail pipe runs this, its output ends up in logs.
+            self.stdout.write(f"{outcome.outcome}: {outcome.uid}")
