@@ -456,6 +456,27 @@ def _set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> No
 
 
 @transaction.atomic
+def change_organiser(*, meeting: Meeting, organiser: User) -> Meeting:
+    """Hand a meeting to another organiser; everyone's calendar shows the new name.
+
+    The ORGANIZER address stays the shared mailbox (replies must reach it); its
+    CN names the staff member, so the change is a new SEQUENCE sent to all.
+    """
+    _lock(meeting)
+    if meeting.organiser_id == organiser.pk or meeting.is_cancelled:
+        return meeting
+    meeting.organiser = organiser
+    meeting.sequence += 1
+    meeting.save()
+    audit.record(
+        action=AuditAction.UPDATE, obj=meeting, detail={"changed": ["organiser"], "sequence": meeting.sequence}
+    )
+    _send_requests_to_all(meeting)
+    sync_meeting_reminders(meeting)
+    return meeting
+
+
+@transaction.atomic
 def set_reminder_rules(*, meeting: Meeting, reminder_rules: Sequence[ReminderRule]) -> None:
     _lock(meeting)
     meeting.reminder_rules = [rule.as_json() for rule in validate_meeting_rules(reminder_rules)]

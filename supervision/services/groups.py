@@ -93,18 +93,15 @@ def update_group(*, group: SupervisionGroup, by: User, **changes: Any) -> Superv
 def reassign_organiser(*, group: SupervisionGroup) -> int:
     """Make the group's coordinator the organiser of its upcoming sessions; returns how many changed.
 
-    core.meetings has no service to change a meeting's organiser, so this is a
-    direct update. The attendee sync that follows (`sync_invitations`) sends
-    everyone the new version when the invitation list changes; the organiser's
-    own reminders (minutes overdue) are moved by `set_reminder_rules`.
+    Each meeting gets a new SEQUENCE sent to everyone (core.meetings.change_organiser),
+    and the organiser's own reminders (minutes overdue) move to the new coordinator.
     """
     meeting_ids = list(group.sessions.upcoming().exclude(meeting=None).values_list("meeting_id", flat=True))
-    changed = (
-        Meeting.objects.filter(pk__in=meeting_ids)
-        .exclude(organiser=group.coordinator)
-        .update(organiser=group.coordinator, updated_at=timezone.now())
-    )
-    for meeting in Meeting.objects.filter(pk__in=meeting_ids):
+    changed = 0
+    for meeting in Meeting.objects.filter(pk__in=meeting_ids).select_related("organiser"):
+        if meeting.organiser_id != group.coordinator_id:
+            meetings.change_organiser(meeting=meeting, organiser=group.coordinator)
+            changed += 1
         meetings.set_reminder_rules(meeting=meeting, reminder_rules=reminder_rules(group))
     return changed
 

@@ -297,3 +297,36 @@ def test_a_typed_reason_for_a_move_or_cancellation_is_not_kept_in_the_audit_trai
     details = [str(e.detail) for e in AuditEvent.objects.filter(object_type="core.Meeting")]
     assert details
     assert not any("Smith" in d for d in details)
+
+
+def test_changing_the_organiser_sends_everyone_a_new_version_naming_them(alice, gina, mo) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.meetings import AttendeeSpec, change_organiser, schedule_meeting
+    from core.models import MeetingKind, OutboxMessage
+
+    start = timezone.now() + dt.timedelta(days=5)
+    meeting = schedule_meeting(
+        kind=MeetingKind.GCS_SESSION,
+        title="Group Case Supervision – North",
+        organiser=gina,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        link_path="/diary/",
+        attendees=[AttendeeSpec(user=alice)],
+    )
+    before = meeting.sequence
+    change_organiser(meeting=meeting, organiser=mo)
+    meeting.refresh_from_db()
+    assert meeting.organiser == mo
+    assert meeting.sequence == before + 1
+    latest = OutboxMessage.objects.filter(to=[alice.email]).order_by("-pk").first()
+    assert latest is not None
+    assert f"SEQUENCE:{meeting.sequence}" in latest.calendar
+    assert "Mo Manager via Kinfolk" in latest.calendar.replace("\r\n ", "")
+    # Handing it to the same person again changes nothing.
+    change_organiser(meeting=meeting, organiser=mo)
+    meeting.refresh_from_db()
+    assert meeting.sequence == before + 1
