@@ -4,9 +4,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core import audit
 from core.models import (
     AuditEvent,
     CareLeaver,
@@ -59,13 +61,24 @@ class LocalityAdmin(admin.ModelAdmin[Locality]):
     search_fields = ["name", "code"]
 
 
+class AuditedCaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by two model admins
+    """Opening a case record in the admin is a read of case data, audited like the site's pages."""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        with transaction.atomic():
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit.record_view(request, obj, page="admin")
+            return super().change_view(request, object_id, form_url, extra_context)
+
+
 class ChildInline(admin.TabularInline[Child, Family]):
     model = Child
     extra = 0
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin[Family]):
+class FamilyAdmin(AuditedCaseAdmin):
     """Same need-to-know rules as the site: an administrator without a team sees no families."""
 
     list_display = ["case_reference", "team", "level_of_need", "opened_on", "closed_on"]
@@ -78,7 +91,7 @@ class FamilyAdmin(admin.ModelAdmin[Family]):
 
 
 @admin.register(CareLeaver)
-class CareLeaverAdmin(admin.ModelAdmin[CareLeaver]):
+class CareLeaverAdmin(AuditedCaseAdmin):
     list_display = ["reference", "team"]
     search_fields = ["reference"]
 

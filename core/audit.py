@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from core.models.audit import AuditAction, AuditEvent
+from core.secrets_in_text import mask_link_secrets
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def context_from_request(request: HttpRequest) -> RequestContext:
     return RequestContext(
         user_id=user.pk if authenticated else None,  # type: ignore[union-attr]
         email=user.email if authenticated else "",  # type: ignore[union-attr]
-        path=request.path[:500],
+        # Response, feed and invitation paths carry their token: keep it out of the trail.
+        path=mask_link_secrets(request.path)[:500],
         ip_address=client_ip(request),
     )
 

@@ -30,6 +30,7 @@ from core.diary_permissions import (
 )
 from core.models import KeptEmail, Meeting, OutboxMessage, OutboxStatus, User
 from core.outbox import retry_dead_messages, retry_message
+from core.secrets_in_text import mask_link_secrets
 
 NEW_FEED_SESSION_KEY = "kf_new_calendar_feed"
 
@@ -166,10 +167,12 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_outbox_message_for_user(request.user, pk)
     calendar = diary.summarise(message.calendar) if message.calendar else []
+    # The body's links are credentials (invitation, response, password reset):
+    # an administrator reading the outbox must not be able to use them.
     return render(
         request,
         "core/diary/outbox_detail.html",
-        {"message": message, "calendar": calendar},
+        {"message": message, "text": mask_link_secrets(message.text), "calendar": calendar},
     )
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from core import audit
 from core.models import Role
@@ -43,7 +44,9 @@ class SessionTimeoutMiddleware:
                     if idle
                     else "You were signed out because your session reached its 12-hour limit.",
                 )
-                return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+                return HttpResponseRedirect(
+                    f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                )
             if started is None:
                 request.session[SESSION_STARTED] = now
             request.session[SESSION_LAST_SEEN] = now

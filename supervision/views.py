@@ -454,8 +454,9 @@ def _attachment(file: Any, *, filename: str, content_type: str) -> FileResponse:
 @login_required
 @require_GET
 def paper_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    paper = get_paper_for_user(request.user, pk)
+    # The permission check and its audit row in one transaction, as for every read of case data.
     with transaction.atomic():
+        paper = get_paper_for_user(request.user, pk)
         audit.record(action=AuditAction.DOWNLOAD, obj=paper, request=request, detail=paper_audit_detail(paper))
     return _attachment(
         default_storage.open(paper.file.name, "rb"), filename=paper.name, content_type=paper.content_type
@@ -647,6 +648,9 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
     entry = result.entry
     context.update({"entry": entry, "mine": mine, "saved": result.saved})
     if result.conflict:
+        # Either way the page shows the other person's saved text: a read of the minutes.
+        with transaction.atomic():
+            audit.record_view(request, item.session, page="entry_conflict", item=item.pk, section=section)
         if _is_htmx(request):
             # A conflict met while resolving an earlier one replaces the whole entry (the
             # choice buttons target it), so it must bring the entry's wrapper with it.
@@ -655,8 +659,6 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
                 "supervision/includes/_entry_conflict.html",
                 {**context, "wrap": bool(request.POST.get("resolve"))},
             )
-        with transaction.atomic():
-            audit.record_view(request, item.session, page="entry_conflict", item=item.pk, section=section)
         return render(request, "supervision/entry_conflict.html", {**context, "session": item.session})
     if not _is_htmx(request):
         messages.success(request, f"{MinutesSection(section).label} saved.")
@@ -815,10 +817,10 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
-    version = get_version_for_user(request.user, pk)
-    if not version.pdf:
-        raise Http404("The PDF is still being made.")
     with transaction.atomic():
+        version = get_version_for_user(request.user, pk)
+        if not version.pdf:
+            raise Http404("The PDF is still being made.")
         audit.record(action=AuditAction.DOWNLOAD, obj=version, request=request, detail={"pdf": version.number})
     day = timezone.localtime(version.session.start)
     return _attachment(

@@ -56,7 +56,10 @@ class FamilyQuerySet(models.QuerySet["Family"]):
         return cast(FamilyQuerySet, families_visible_to(user, self))
 
     def search(self, text: str) -> FamilyQuerySet:
-        """Case reference, family name, or a child's or care leaver's name.
+        """Case reference, family name, or a child's name.
+
+        Not care leavers' names: a care leaver has their own access rules, and a
+        match would reveal a link the user may not know of (they have their own search).
 
         EXISTS subqueries, not joins: no duplicate rows, so no DISTINCT to sort away.
         """
@@ -68,7 +71,6 @@ class FamilyQuerySet(models.QuerySet["Family"]):
             models.Q(case_reference__icontains=text)
             | models.Q(family_name__icontains=text)
             | models.Exists(Child.objects.filter(names, family=models.OuterRef("pk")))
-            | models.Exists(CareLeaver.objects.filter(names, family=models.OuterRef("pk")))
         )
 
     def with_list_relations(self) -> FamilyQuerySet:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core import audit
 from core.models import AuditEvent, Family
@@ -124,3 +125,42 @@ def test_the_audit_log_page_filters_by_user_action_record_and_date(client_for, a
     assert len(list(response.context["page_obj"])) == 1
     response = client.get(reverse("core:audit_log"), {"date_from": "2020-01-02", "date_to": "2020-01-01"})
     assert "date_to" in response.context["form"].errors
+
+
+def test_opening_a_family_in_the_django_admin_is_audited(client_for, mo, north_family, south_family) -> None:
+    from django.contrib.auth.models import Permission
+
+    # A manager who is also given admin access to family records (not a default role).
+    mo.is_staff = True
+    mo.save()
+    mo.user_permissions.add(Permission.objects.get(codename="view_family"))
+    client = client_for(mo)
+    assert client.get(reverse("admin:core_family_change", args=[north_family.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="view", object_type="core.Family")
+    assert (event.actor_id, event.object_id, event.detail) == (mo.pk, str(north_family.pk), {"page": "admin"})
+    # Another team's family is not found there either, and nothing is recorded as read.
+    assert client.get(reverse("admin:core_family_change", args=[south_family.pk])).status_code == 302
+    assert AuditEvent.objects.filter(action="view").count() == 1
+
+
+def test_a_response_links_token_never_reaches_the_audit_trail(alice, gina) -> None:
+    from core.meetings import AttendeeSpec, response_links, schedule_meeting
+    from core.models import MeetingKind
+
+    start = timezone.now() + dt.timedelta(days=3)
+    meeting = schedule_meeting(
+        kind=MeetingKind.GCS_SESSION,
+        title="Group Case Supervision – North",
+        organiser=gina,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        link_path="/diary/",
+        attendees=[AttendeeSpec(user=alice)],
+    )
+    link = response_links(meeting, meeting.attendees.get(user=alice))["accepted"]
+    path = "/" + link.split("/", 3)[3]
+    Client().post(path)
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    paths = list(AuditEvent.objects.values_list("path", flat=True))
+    assert "/diary/respond/[hidden]/" in paths
+    assert not any(token in p for p in paths)

@@ -289,3 +289,18 @@ def test_the_periodic_tasks_run_end_to_end(meeting: Meeting, smtp_server: Any) -
     assert tasks.send_due_reminders() == {}
     assert len(smtp_server.messages) == 2
     assert send_due_messages() == 0
+
+
+def test_the_outbox_page_hides_the_credentials_inside_links(client_for, ada, north) -> None:
+    from core import services
+    from core.models import OutboxMessage, Role
+
+    _invitation, token = services.invite_user(
+        invited_by=ada, email="new@example.gov.uk", full_name="New Person", roles=[Role.PRACTITIONER]
+    )
+    message = OutboxMessage.objects.get(template="invitation")
+    assert token in message.text
+    response = client_for(ada).get(f"/manage/outbox/{message.pk}/")
+    assert response.status_code == 200
+    assert token.encode() not in response.content
+    assert b"/invitation/[hidden]" in response.content

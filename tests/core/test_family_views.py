@@ -14,7 +14,7 @@ def test_the_family_list_searches_by_case_reference_family_and_child_name(client
     b = factories.make_family(team=north, practitioner=alice, family_name="Begum", case_reference="FS-2-BEGU")
     client = client_for(alice)
     for query, expected in [("ARCH", a), ("begum", b), (a.children.get(first_name__endswith="x0").first_name, a)]:
-        response = client.get(reverse("core:family_list"), {"q": query})
+        response = client.post(reverse("core:family_list"), {"q": query}, follow=True)
         assert list(response.context["page_obj"]) == [expected], query
 
 
@@ -29,14 +29,14 @@ def test_the_family_list_filters_by_level_of_need_and_hides_closed_cases_unless_
         opened_on="2026-01-01",
     )
     client = client_for(alice)
-    response = client.get(reverse("core:family_list"), {"level_of_need": 5})
+    response = client.post(reverse("core:family_list"), {"level_of_need": 5}, follow=True)
     assert list(response.context["page_obj"]) == [cp]
-    response = client.get(reverse("core:family_list"), {"level_of_need": 5, "include_closed": "on"})
+    response = client.post(reverse("core:family_list"), {"level_of_need": 5, "include_closed": "on"}, follow=True)
     assert set(response.context["page_obj"]) == {cp, closed}
 
 
 def test_an_invalid_filter_is_reported_and_lists_open_families(client_for, alice, north_family) -> None:
-    response = client_for(alice).get(reverse("core:family_list"), {"level_of_need": "9"})
+    response = client_for(alice).post(reverse("core:family_list"), {"level_of_need": "9"})
     assert response.status_code == 200
     assert "level_of_need" in response.context["form"].errors
     assert list(response.context["page_obj"]) == [north_family]
@@ -44,7 +44,7 @@ def test_an_invalid_filter_is_reported_and_lists_open_families(client_for, alice
 
 
 def test_the_family_list_never_shows_another_teams_family(client_for, alice, south_family, north_family) -> None:
-    response = client_for(alice).get(reverse("core:family_list"), {"q": south_family.case_reference})
+    response = client_for(alice).post(reverse("core:family_list"), {"q": south_family.case_reference}, follow=True)
     assert list(response.context["page_obj"]) == []
     assert south_family.family_name.encode() not in response.content
 
@@ -136,3 +136,37 @@ def test_the_home_page_lists_the_users_next_meetings_and_not_other_peoples(clien
     response = client_for(alice).get("/")
     assert response.context["next_meetings"] == [mine]
     assert b"Family Group Conference" not in response.content
+
+
+def test_search_terms_never_appear_in_the_address_and_can_be_cleared(client_for, alice, north_family) -> None:
+    client = client_for(alice)
+    child = north_family.children.first()
+    assert child is not None
+    response = client.post(reverse("core:family_list"), {"q": child.first_name})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:family_list")
+    assert child.first_name not in response["Location"]
+    page = client.get(reverse("core:family_list"))
+    assert list(page.context["page_obj"]) == [north_family]
+    assert page.context["form"]["q"].value() == child.first_name
+    cleared = client.get(reverse("core:family_list"), {"clear": "1"})
+    assert cleared.context["form"]["q"].value() in (None, "")
+
+
+def test_the_care_leaver_search_keeps_names_out_of_the_address(client_for, alice, north_care_leaver) -> None:
+    client = client_for(alice)
+    response = client.post(reverse("core:care_leaver_list"), {"q": north_care_leaver.first_name})
+    assert response["Location"] == reverse("core:care_leaver_list")
+    assert list(client.get(reverse("core:care_leaver_list")).context["page_obj"]) == [north_care_leaver]
+    other = client.get(reverse("core:care_leaver_list"), {"clear": "1"})
+    assert other.context["query"] == ""
+
+
+def test_a_family_page_lists_only_the_care_leavers_the_user_may_see(client_for, alice, south, north_family) -> None:
+    hidden = factories.make_care_leaver(team=south, family=north_family)
+    response = client_for(alice).get(reverse("core:family_detail", args=[north_family.pk]))
+    assert hidden not in response.context["care_leavers"]
+    assert hidden.first_name.encode() not in response.content
+    # ...and the family search does not reveal the link by the care leaver's name.
+    found = client_for(alice).post(reverse("core:family_list"), {"q": hidden.first_name}, follow=True)
+    assert list(found.context["page_obj"]) == []

@@ -123,6 +123,12 @@ def test_the_conflict_page_without_javascript_is_audited(
     response = client_for(gina).post(f"/gcs/items/{item.pk}/minutes/worries/", {"text": "Mine", "version": "0"})
     assert "choose which text to keep" in response.content.decode()
     assert _views(gina, "entry_conflict") == 1
+    # The autosave's conflict panel shows the other text too: also a read.
+    htmx = client_for(gina).post(
+        f"/gcs/items/{item.pk}/minutes/worries/", {"text": "Mine again", "version": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Theirs" in htmx.content.decode()
+    assert _views(gina, "entry_conflict") == 2
 
 
 def test_the_audit_trail_never_holds_a_papers_file_name_or_a_typed_reason(

@@ -36,6 +36,8 @@ def _upload(session: SupervisionSession, user: User, name: str, data: bytes) -> 
         ("plan.odt", corpus.minimal_odt(), "odt"),
         ("misnamed.txt", corpus.minimal_pdf(), "pdf"),
     ],
+    # Named ids: the zip bytes carry a timestamp, and parallel workers must collect the same ids.
+    ids=["chronology.pdf", "assessment.docx", "plan.odt", "misnamed.txt"],
 )
 def test_it_accepts_pdf_word_and_opendocument_by_their_content(
     upcoming_with_item: SupervisionSession, alice: User, name: str, data: bytes, kind: str
