@@ -102,13 +102,3 @@ def accept_invitation(*, token: str, password: str) -> User:
         invitation.user = user
         invitation.save(update_fields=["accepted_at", "user"])
     return user
-
-
-def assign_roles(*, user: User, roles: Iterable[Role | str]) -> None:
-    values = {Role(r).value for r in roles}
-    with transaction.atomic():
-        user.groups.set(Group.objects.filter(name__in=values))
-        is_admin = Role.ADMINISTRATOR.value in values
-        if user.is_staff != is_admin:
-            user.is_staff = is_admin
-            user.save(update_fields=["is_staff"])

@@ -271,10 +271,6 @@ def group_members(group: SupervisionGroup) -> list[GroupMember]:
     return list(group.members.select_related("user").order_by("user__full_name"))
 
 
-def adult_specialists(group: SupervisionGroup) -> list[GroupMember]:
-    return [m for m in group_members(group) if m.discipline in ADULT_SPECIALISMS]
-
-
 def actions_for_group(
     *, group: SupervisionGroup, status: str = "", family_id: int | None = None, owner_id: int | None = None
 ) -> QuerySet[Action]:

@@ -97,6 +97,13 @@ class SupervisionSession(models.Model):
         return self.minutes_status in {MinutesStatus.SUBMITTED, MinutesStatus.APPROVED}
 
     @property
+    def circulated_same_day(self) -> bool | None:
+        """Whether the minutes went out on the day of the session, the goal (None until circulated)."""
+        if self.first_circulated_at is None:
+            return None
+        return timezone.localtime(self.first_circulated_at).date() == timezone.localtime(self.end).date()
+
+    @property
     def papers_overdue(self) -> bool:
         return timezone.now() > self.papers_due_at
 

@@ -453,10 +453,3 @@ def circulate_minutes(*, version: MinutesVersion) -> int:
         action=AuditAction.UPDATE, obj=session, detail={"minutes_circulated": version.number, "to": len(recipients)}
     )
     return len(recipients)
-
-
-def same_day_turnaround(session: SupervisionSession) -> bool | None:
-    """Whether the minutes went out on the day of the session, the goal (None until circulated)."""
-    if session.first_circulated_at is None:
-        return None
-    return timezone.localtime(session.first_circulated_at).date() == timezone.localtime(session.end).date()

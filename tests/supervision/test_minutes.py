@@ -260,3 +260,14 @@ def test_the_pdf_actions_table_lists_every_family_and_writes_due_dates_in_words(
     assert f"{due.day} {due:%B %Y}" in whole
     assert due.isoformat() not in whole
     assert f"{quiet.case_reference} No actions" in whole
+
+
+def test_same_day_circulation_is_told_apart_from_a_later_one(held: SupervisionSession) -> None:
+    not_yet = held.circulated_same_day
+    assert not_yet is None
+    evening = timezone.localtime(held.end).replace(hour=22, minute=0)
+    held.first_circulated_at = max(evening, held.end)
+    that_evening = held.circulated_same_day
+    held.first_circulated_at = held.end + dt.timedelta(days=2)
+    two_days_later = held.circulated_same_day
+    assert (that_evening, two_days_later) == (True, False)
