@@ -34,7 +34,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from core.models import Child, Family, Locality, Role, Team  # noqa: E402
+from accounts.models import Role, Team  # noqa: E402
+from families.models import Child, Family, Locality  # noqa: E402
 from tests import factories  # noqa: E402
 
 TEAMS = 40

@@ -63,10 +63,17 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_q",
     "csp",
-    "core",
-    "volunteers",
-    "fgc",
-    "supervision",
+    # Kinfolk's apps, lower layers first (docs/architecture.md): the demo builders
+    # run in this order. Named by their AppConfig: apps.py imports the shared
+    # KinfolkApp base, so Django's automatic choice would see two classes there.
+    "core.apps.CoreConfig",
+    "outbox.apps.OutboxConfig",
+    "accounts.apps.AccountsConfig",
+    "families.apps.FamiliesConfig",
+    "diary.apps.DiaryConfig",
+    "volunteers.apps.VolunteersConfig",
+    "fgc.apps.FgcConfig",
+    "supervision.apps.SupervisionConfig",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
-    "core.middleware.MFAEnforcementMiddleware",
+    "accounts.middleware.MFAEnforcementMiddleware",
     "core.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "core.User"
+AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -151,7 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Accounts (django-allauth) -------------------------------------------------
-ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -177,7 +184,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-MFA_ADAPTER = "core.adapters.MFAAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("KINFOLK_SERVICE_NAME", "Kinfolk")
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -370,7 +377,7 @@ KINFOLK_IMAP_SSL = env_bool("KINFOLK_IMAP_SSL", True)
 # Demo mode and development keep every email for the development outbox page
 # (/manage/development-outbox/) instead of sending it, unless EMAIL_BACKEND is set.
 if (DEMO_MODE or DEBUG) and "EMAIL_BACKEND" not in os.environ:
-    EMAIL_BACKEND = "core.mail_backends.KeepBackend"
+    EMAIL_BACKEND = "outbox.mail_backends.KeepBackend"
 
 # --- Group Case Supervision ---------------------------------------------------------
 # Largest paper (and, later, FGC document) accepted by core.uploads, in bytes.

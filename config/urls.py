@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("gcs/", include("supervision.urls")),
     path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("", include("families.urls")),
+    path("", include("diary.urls")),
+    path("", include("outbox.urls")),
 ]
 
 handler403 = "core.errors.permission_denied"

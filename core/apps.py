@@ -1,9 +1,15 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from core.registry import KinfolkApp, NavItem
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(KinfolkApp):
     name = "core"
     verbose_name = "Kinfolk core"
 
-    def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects audit and MFA receivers)
+    def navigation(self, user: Any) -> list[NavItem]:
+        return [NavItem("Home", reverse("core:home"), order=0)]

@@ -22,8 +22,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Family, Team, User
-from core.workdays import is_working_day, local_datetime, next_working_day
+from accounts.models import Team, User
+from core.localtime import local_datetime
+from diary.workdays import is_working_day, next_working_day
+from families.models import Family
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
 from supervision.services.scheduling import papers_deadline

@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from core.models import AttendeeResponse, Family, Role, Team, User
-from core.workdays import local_datetime
+from accounts.models import Role, Team, User
+from core.localtime import local_datetime
+from diary.models import AttendeeResponse
+from families.models import Family
 from supervision.models import (
     ActionStatus,
     AttendanceStatus,

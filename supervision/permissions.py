@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.models import Role
-from core.permissions import families_visible_to
+from accounts.models import Role
+from families.permissions import families_visible_to
 from supervision.models import (
     Action,
     AgendaItem,
@@ -39,12 +39,12 @@ from supervision.models import (
 GCS_ROLES = frozenset({Role.PRACTITIONER.value, Role.MANAGER.value, Role.GCS_COORDINATOR.value})
 
 
-def _is_gcs_user(user: Any) -> bool:
+def uses_gcs(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.role_names & GCS_ROLES)
 
 
 def groups_visible_to(user: Any) -> QuerySet[SupervisionGroup]:
-    if not _is_gcs_user(user):
+    if not uses_gcs(user):
         return SupervisionGroup.objects.none()
     condition = Q(members__user=user) | Q(coordinator=user) | Q(minute_taker=user)
     if Role.MANAGER.value in user.role_names:
@@ -82,7 +82,7 @@ def rights_for(user: Any, group: SupervisionGroup) -> GroupRights:
     if group.pk in cache:
         return cache[group.pk]
     rights = GroupRights()
-    if _is_gcs_user(user):
+    if uses_gcs(user):
         discipline = (
             GroupMember.objects.filter(group=group, user=user).values_list("discipline", flat=True).first() or ""
         )
@@ -150,7 +150,7 @@ def can_change_action(user: Any, action: Action | None) -> bool:
 
 @rules.predicate
 def can_create_group(user: Any) -> bool:
-    return _is_gcs_user(user) and bool(user.role_names & {Role.GCS_COORDINATOR.value, Role.MANAGER.value})
+    return uses_gcs(user) and bool(user.role_names & {Role.GCS_COORDINATOR.value, Role.MANAGER.value})
 
 
 rules.add_perm("supervision.view_group", can_view_group)

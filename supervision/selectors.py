@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.models import AttendeeResponse, Family, MeetingAttendee, User
+from accounts.models import User
+from diary.models import AttendeeResponse, MeetingAttendee
+from families.models import Family
 from supervision.models import (
     ADULT_SPECIALISMS,
     Action,

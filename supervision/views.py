@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Team
 from core import audit
-from core.models import Team
-from core.models.audit import AuditAction
+from core.models import AuditAction
 from supervision import forms, selectors, services
 from supervision.models import MinutesSection, MinutesStatus, SupervisionGroup
 from supervision.permissions import (

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from core.models import CareLeaver, Family, Role, Team, User
+from accounts.models import Role, Team, User
+from families.models import CareLeaver, Family
 from tests import factories
 
 pytest_plugins = ["tests.smtp", "tests.browser"]

@@ -15,17 +15,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from core.models import (
-    CareLeaver,
-    Child,
-    Family,
-    LevelOfNeed,
-    Locality,
-    Role,
-    Team,
-    User,
-)
-from core.roles import sync_role_groups
+from accounts.models import Role, Team, User
+from accounts.roles import sync_role_groups
+from families.models import CareLeaver, Child, Family, LevelOfNeed, Locality
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

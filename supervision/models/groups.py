@@ -42,7 +42,7 @@ class SupervisionGroupQuerySet(models.QuerySet["SupervisionGroup"]):
 class SupervisionGroup(models.Model):
     """The multi-disciplinary case discussion of one team."""
 
-    team = models.OneToOneField("core.Team", on_delete=models.PROTECT, related_name="supervision_group")
+    team = models.OneToOneField("accounts.Team", on_delete=models.PROTECT, related_name="supervision_group")
     name = models.CharField(max_length=120)
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_gcs_groups"

@@ -77,7 +77,7 @@ class Action(models.Model):
     """What the group asked someone to do for a family, and by when."""
 
     group = models.ForeignKey("supervision.SupervisionGroup", on_delete=models.CASCADE, related_name="actions")
-    family = models.ForeignKey("core.Family", on_delete=models.PROTECT, related_name="gcs_actions")
+    family = models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="gcs_actions")
     item = models.ForeignKey("supervision.AgendaItem", on_delete=models.CASCADE, related_name="actions")
     description = models.TextField("what", max_length=1000)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gcs_actions")

@@ -44,7 +44,7 @@ class SupervisionSession(models.Model):
 
     group = models.ForeignKey("supervision.SupervisionGroup", on_delete=models.CASCADE, related_name="sessions")
     meeting = models.OneToOneField(
-        "core.Meeting", on_delete=models.PROTECT, related_name="gcs_session", null=True, blank=True
+        "diary.Meeting", on_delete=models.PROTECT, related_name="gcs_session", null=True, blank=True
     )
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -116,7 +116,7 @@ class AgendaItem(models.Model):
     """
 
     session = models.ForeignKey(SupervisionSession, on_delete=models.CASCADE, related_name="items")
-    family = models.ForeignKey("core.Family", on_delete=models.PROTECT, related_name="gcs_items")
+    family = models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="gcs_items")
     presenter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gcs_presenting")
     specialists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

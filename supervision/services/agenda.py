@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from core import audit
-from core.models import Family, User
-from core.models.audit import AuditAction
-from core.outbox import enqueue_email
+from core.models import AuditAction
+from families.models import Family
+from outbox.services import enqueue_email
 from supervision.models import ADULT_SPECIALISMS, AgendaItem, GroupMember, SupervisionSession
 from supervision.services.common import invitees, lock_session, session_email_context
 

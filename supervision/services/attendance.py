@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import audit, meetings
-from core.models import AttendeeResponse, MeetingAttendee, OutboxMessage, User
-from core.models.audit import AuditAction
-from core.outbox import enqueue_email
+from accounts.models import User
+from core import audit
+from core.models import AuditAction
+from diary.models import AttendeeResponse, MeetingAttendee
+from diary.responses import record_response
+from outbox.models import OutboxMessage
+from outbox.services import enqueue_email
 from supervision.models import Attendance, AttendanceStatus, GroupMember, SupervisionSession
 from supervision.services.common import invitees, lock_session, session_email_context
 
@@ -32,7 +35,7 @@ def respond_in_app(*, session: SupervisionSession, user: User, response: str) ->
     """The same answer as the links in the invite, given on the session page."""
     if response not in {AttendeeResponse.ACCEPTED, AttendeeResponse.TENTATIVE, AttendeeResponse.DECLINED}:
         raise ValidationError({"response": "Choose whether you can come."})
-    return meetings.record_response(attendee=_attendee(session, user), response=response)
+    return record_response(attendee=_attendee(session, user), response=response)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import User
+from accounts.models import User
 from supervision.models import SupervisionGroup, SupervisionSession
 
 

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core import audit, meetings
-from core.models import Meeting, Team, User
-from core.models.audit import AuditAction
-from core.reminders import withdraw_reminders
+from accounts.models import Team, User
+from core import audit
+from core.models import AuditAction
+from diary import services as diary
+from diary.models import Meeting
+from diary.reminders import withdraw_reminders
 from supervision.models import Action, AgendaItem, GroupMember, SupervisionGroup
 from supervision.permissions import forget_rights
 from supervision.services.scheduling import reminder_rules, sync_invitations
@@ -93,16 +95,16 @@ def update_group(*, group: SupervisionGroup, by: User, **changes: Any) -> Superv
 def reassign_organiser(*, group: SupervisionGroup) -> int:
     """Make the group's coordinator the organiser of its upcoming sessions; returns how many changed.
 
-    Each meeting gets a new SEQUENCE sent to everyone (core.meetings.change_organiser),
+    Each meeting gets a new SEQUENCE sent to everyone (core.diary.change_organiser),
     and the organiser's own reminders (minutes overdue) move to the new coordinator.
     """
     meeting_ids = list(group.sessions.upcoming().exclude(meeting=None).values_list("meeting_id", flat=True))
     changed = 0
     for meeting in Meeting.objects.filter(pk__in=meeting_ids).select_related("organiser"):
         if meeting.organiser_id != group.coordinator_id:
-            meetings.change_organiser(meeting=meeting, organiser=group.coordinator)
+            diary.change_organiser(meeting=meeting, organiser=group.coordinator)
             changed += 1
-        meetings.set_reminder_rules(meeting=meeting, reminder_rules=reminder_rules(group))
+        diary.set_reminder_rules(meeting=meeting, reminder_rules=reminder_rules(group))
     return changed
 
 
@@ -113,7 +115,7 @@ def apply_reminder_settings(*, group: SupervisionGroup, changed: set[str]) -> No
 
     for session in group.sessions.upcoming().select_related("meeting", "group__team"):
         if "session_reminder_working_days" in changed and session.meeting is not None:
-            meetings.set_reminder_rules(meeting=session.meeting, reminder_rules=reminder_rules(group))
+            diary.set_reminder_rules(meeting=session.meeting, reminder_rules=reminder_rules(group))
         if "papers_deadline_working_days" in changed:
             refresh_papers_deadline(session=session)
     if "action_reminder_working_days" in changed:

@@ -12,13 +12,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core import audit
-from core.models import User
-from core.models.audit import AuditAction
-from core.outbox import enqueue_email
+from core.localtime import local_datetime
+from core.models import AuditAction
 from core.pdf import render_pdf
-from core.reminders import compute_due, schedule_reminder, withdraw_reminders
-from core.workdays import local_datetime, working_hours_between
+from diary.reminders import compute_due, schedule_reminder, withdraw_reminders
+from diary.workdays import working_hours_between
+from outbox.services import enqueue_email
 from supervision.models import (
     Action,
     ActionStatus,

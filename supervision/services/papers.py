@@ -13,11 +13,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core import audit
-from core.models import User
-from core.models.audit import AuditAction
-from core.reminders import compute_due, schedule_reminder, withdraw_reminders
+from core.models import AuditAction
 from core.uploads import store_upload, validate_upload
+from diary.reminders import compute_due, schedule_reminder, withdraw_reminders
 from supervision.models import AgendaItem, Paper, SupervisionSession
 from supervision.services.common import lock_session, session_email_context
 

@@ -17,11 +17,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, meetings
-from core.models import MeetingKind, User
-from core.models.audit import AuditAction
-from core.reminders import ReminderRule
-from core.workdays import add_working_days, is_bank_holiday, is_working_day, local_datetime, next_working_day
+from accounts.models import User
+from core import audit
+from core.localtime import local_datetime
+from core.models import AuditAction
+from diary import services as diary
+from diary.models import MeetingKind
+from diary.reminders import ReminderRule
+from diary.workdays import add_working_days, is_bank_holiday, is_working_day, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
 from supervision.services.common import invitees, lock_session, require_aware
 
@@ -137,7 +140,7 @@ def schedule_session(
     )
     session.full_clean(exclude=["meeting"])
     session.save()
-    session.meeting = meetings.schedule_meeting(
+    session.meeting = diary.schedule_meeting(
         kind=MeetingKind.GCS_SESSION,
         title=meeting_title(group),
         organiser=group.coordinator,
@@ -147,7 +150,7 @@ def schedule_session(
         team=group.team,
         location=session.location,
         online_url=session.online_url,
-        attendees=[meetings.AttendeeSpec(user=user) for user in invitees(group)],
+        attendees=[diary.AttendeeSpec(user=user) for user in invitees(group)],
         reminder_rules=reminder_rules(group),
         description=f"Group Case Supervision for {group.team.name}. Agenda and papers in Kinfolk.",
     )
@@ -234,7 +237,7 @@ def move_session(
     session.full_clean(exclude=["meeting", "papers_due_at"])
     session.save()
     if session.meeting is not None:
-        meetings.reschedule_meeting(
+        diary.reschedule_meeting(
             meeting=session.meeting,
             start=session.start,
             end=session.end,
@@ -261,7 +264,7 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
     session.cancel_reason = reason.strip()[:250]
     session.save(update_fields=["status", "cancel_reason"])
     if session.meeting is not None:
-        meetings.cancel_meeting(meeting=session.meeting, reason=session.cancel_reason)
+        diary.cancel_meeting(meeting=session.meeting, reason=session.cancel_reason)
     from supervision.services.papers import withdraw_papers_reminders
 
     withdraw_papers_reminders(session=session)
@@ -271,10 +274,10 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
 
 def sync_invitations(*, group: SupervisionGroup) -> int:
     """Make every future session's invitation list match the group; returns sessions touched."""
-    specs = [meetings.AttendeeSpec(user=user) for user in invitees(group)]
+    specs = [diary.AttendeeSpec(user=user) for user in invitees(group)]
     touched = 0
     for session in group.sessions.upcoming().select_related("meeting").exclude(meeting=None):
         assert session.meeting is not None  # excluded above; for mypy
-        meetings.set_attendees(meeting=session.meeting, attendees=specs)
+        diary.set_attendees(meeting=session.meeting, attendees=specs)
         touched += 1
     return touched

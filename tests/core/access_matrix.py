@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from core import services
-from core.models import Role
+from accounts import services
+from accounts.models import Role
 from tests.access import LOGIN, Entry, Expect, same_for_all, signed_in
 
 
@@ -22,21 +22,21 @@ def _family_expect() -> dict[str, Expect]:
 ENTRIES = [
     # --- Kinfolk's own pages ----------------------------------------------------
     Entry("core:home", expect=signed_in(200)),
-    Entry("core:family_list", expect=signed_in(200)),
-    Entry("core:family_detail", kwargs=lambda w: {"pk": w.north_family.pk}, expect=_family_expect()),
-    Entry("core:care_leaver_list", expect=signed_in(200)),
-    Entry("core:care_leaver_detail", kwargs=lambda w: {"pk": w.north_care_leaver.pk}, expect=_family_expect()),
-    Entry("core:user_list", expect=signed_in(404, ada=200)),
-    Entry("core:invite_user", expect=signed_in(404, ada=200)),
+    Entry("families:family_list", expect=signed_in(200)),
+    Entry("families:family_detail", kwargs=lambda w: {"pk": w.north_family.pk}, expect=_family_expect()),
+    Entry("families:care_leaver_list", expect=signed_in(200)),
+    Entry("families:care_leaver_detail", kwargs=lambda w: {"pk": w.north_care_leaver.pk}, expect=_family_expect()),
+    Entry("accounts:user_list", expect=signed_in(404, ada=200)),
+    Entry("accounts:invite_user", expect=signed_in(404, ada=200)),
     Entry(
-        "core:revoke_invitation",
+        "accounts:revoke_invitation",
         kwargs=lambda w: {"pk": w.invitation.pk},
         method="POST",
         expect=signed_in(404, ada=302),
     ),
-    Entry("core:audit_log", expect=signed_in(404, ada=200)),
+    Entry("accounts:audit_log", expect=signed_in(404, ada=200)),
     # Public: the link itself is the credential; signed-in people see the same page.
-    Entry("core:accept_invitation", kwargs=lambda w: {"token": w.invitation_token}, expect=same_for_all(200)),
+    Entry("accounts:accept_invitation", kwargs=lambda w: {"token": w.invitation_token}, expect=same_for_all(200)),
     Entry("core:accessibility", expect=same_for_all(200)),
     Entry("core:privacy", expect=same_for_all(200)),
     Entry("core:healthz", expect=same_for_all(200)),
@@ -78,7 +78,7 @@ ENTRIES = [
     # --- Django admin: staff (administrators) only -------------------------------
     Entry("admin:index", expect={**same_for_all(LOGIN), "ada": 200}),
     # Administrators hold no model permission on case records: no case content by default.
-    Entry("admin:core_family_changelist", expect={**same_for_all(LOGIN), "ada": 403}),
+    Entry("admin:families_family_changelist", expect={**same_for_all(LOGIN), "ada": 403}),
     Entry("admin:logout", expect=same_for_all(302, ada=405)),
     Entry("admin:core_auditevent_changelist", expect={**same_for_all(LOGIN), "ada": 200}),
     Entry("admin:core_auditevent_add", expect={**same_for_all(LOGIN), "ada": 403}),

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from core.models import OutboxMessage, User
+from accounts.models import User
+from outbox.models import OutboxMessage
 from tests import factories
 from tests.browser import assert_accessible, log_in, screenshot
 

@@ -6,8 +6,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from core.demo import USERS
-from core.models import CareLeaver, Family, Role, Team, User
+from accounts.demo import USERS
+from accounts.models import Role, Team, User
+from families.models import CareLeaver, Family
 
 
 def test_the_demo_command_is_idempotent_and_prints_a_login_for_every_role(db) -> None:

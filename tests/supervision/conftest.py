@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 from django_q.conf import Conf
 
-from core.models import Family, Role, Team, User
+from accounts.models import Role, Team, User
+from families.models import Family
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
 from tests import factories
 from tests.supervision import factories as gcs

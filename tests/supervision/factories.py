@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.models import Family, Team, User
-from core.workdays import local_datetime, next_working_day
+from accounts.models import Team, User
+from core.localtime import local_datetime
+from diary.workdays import next_working_day
+from families.models import Family
 from supervision import services
 from supervision.models import (
     AgendaItem,

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
-from core.models import Family, User
+from accounts.models import User
+from families.models import Family
 from supervision import services
 from supervision.models import AttendanceStatus, SupervisionGroup, SupervisionSession
 from tests.supervision import factories as gcs

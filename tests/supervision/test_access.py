@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from core.models import AuditEvent, Family, User
+from accounts.models import User
+from core.models import AuditEvent
+from families.models import Family
 from supervision import services
 from supervision.models import SupervisionGroup, SupervisionSession
 
@@ -76,7 +78,7 @@ def test_viewing_the_agenda_and_the_minutes_is_audited(
 def test_a_member_of_the_team_who_is_not_in_the_group_sees_nothing(
     upcoming_with_item: SupervisionSession, north: object, client_for: Callable[[User], Client]
 ) -> None:
-    from core.models import Role
+    from accounts.models import Role
     from tests import factories
 
     carol = factories.make_user("carol@example.gov.uk", roles=(Role.PRACTITIONER,), teams=(north,))  # type: ignore[arg-type]

@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from core.models import AuditEvent, Family, Reminder, User
+from accounts.models import User
+from core.models import AuditEvent
+from diary.models import Reminder
+from families.models import Family
 from supervision import services
 from supervision.models import Action, SupervisionGroup, SupervisionSession
 from tests.supervision.helpers import held_session, minute_and_submit

@@ -8,7 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.models import Family, OutboxMessage, Reminder, Team, User
+from accounts.models import Team, User
+from diary.models import Reminder
+from families.models import Family
+from outbox.models import OutboxMessage
 from supervision import selectors, services
 from supervision.models import SupervisionGroup, SupervisionSession
 from tests import factories

@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from core.models import MeetingAttendee, OutboxMessage, User
+from accounts.models import User
+from diary.models import MeetingAttendee
+from outbox.models import OutboxMessage
 from supervision import selectors, services
 from supervision.models import Attendance, SupervisionSession
 from tests.supervision import factories as gcs

@@ -12,7 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.models import Family, User
+from accounts.models import User
+from families.models import Family
 from supervision import services
 from supervision.models import MinutesEntry, SupervisionGroup
 from tests.browser import assert_accessible, log_in, screenshot

@@ -7,7 +7,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from core.models import Family, User
+from accounts.models import User
+from families.models import Family
 from supervision import services
 from supervision.models import MinutesEntry, SupervisionGroup
 from tests.supervision.helpers import held_session

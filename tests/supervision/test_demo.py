@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo import build_demo_borough
+from families.demo import build_demo_borough
 from supervision.demo import build_demo_gcs
 from supervision.models import MinutesVersion, Paper, SupervisionSession
 from tests.supervision.helpers import pdf_pages

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from core.models import Family, User
+from accounts.models import User
+from families.models import Family
 from supervision import services
 from supervision.models import SupervisionGroup
 from tests.supervision import factories as gcs

@@ -10,8 +10,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from core.models import Family, OutboxMessage, Reminder, Role, Team, User
-from core.reminders import compute_due
+from accounts.models import Role, Team, User
+from diary.models import Reminder
+from diary.reminders import compute_due
+from families.models import Family
+from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import SupervisionGroup, SupervisionSession
 from supervision.services.scheduling import papers_deadline

@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from core.models import Family, OutboxMessage, Reminder, User
+from accounts.models import User
+from diary.models import Reminder
+from families.models import Family
+from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import ActionStatus, MinutesStatus, MinutesVersion, SupervisionGroup, SupervisionSession
 from supervision.tasks import render_and_circulate_minutes

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.models import Team, User
+from accounts.models import Team, User
 from supervision import services
 from supervision.models import Action, SupervisionGroup, SupervisionSession
 from tests import factories

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from core.models import MeetingStatus, OutboxMessage, User
-from core.workdays import is_working_day
+from accounts.models import User
+from diary.models import MeetingStatus
+from diary.workdays import is_working_day
+from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import (
     Discipline,
@@ -117,7 +119,7 @@ def test_a_member_added_is_invited_and_a_member_removed_gets_cancellations(
 
 
 def _next_weekday_bank_holiday() -> dt.date:
-    from core.workdays import is_bank_holiday
+    from diary.workdays import is_bank_holiday
 
     day = timezone.localdate() + dt.timedelta(days=1)
     while not (is_bank_holiday(day) and day.weekday() < 5):

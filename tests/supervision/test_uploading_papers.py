@@ -11,7 +11,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from core.models import AuditEvent, User
+from accounts.models import User
+from core.models import AuditEvent
 from core.uploads import sanitise_filename
 from supervision import services
 from supervision.models import Paper, SupervisionSession
@@ -141,7 +142,7 @@ def test_deleting_the_only_paper_after_the_reminder_was_due_reminds_the_presente
 
     from django.utils import timezone
 
-    from core.models import Reminder
+    from diary.models import Reminder
 
     item = upcoming_with_item.items.get()
     paper = _upload(upcoming_with_item, alice, "p.pdf", corpus.minimal_pdf())

@@ -20,8 +20,10 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from core.models import Family, MeetingAttendee, Team, User
-from core.outbox import send_due_messages
+from accounts.models import Team, User
+from diary.models import MeetingAttendee
+from families.models import Family
+from outbox.services import send_due_messages
 from supervision.models import MinutesStatus, SupervisionGroup
 from tests.assertions import assert_invite_email
 from tests.smtp import SMTPServer

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.models import Family, User
+from accounts.models import User
+from families.models import Family
 from supervision import services
 from supervision.models import Action, AgendaItem, MinutesEntry, SupervisionGroup, SupervisionSession
 from tests import factories

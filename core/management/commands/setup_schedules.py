@@ -8,7 +8,7 @@ from core.schedules import setup_schedules
 
 
 class Command(BaseCommand):
-    help = "Create or update Kinfolk's django-q2 schedules (declared in core/schedules.py). Safe to run repeatedly."
+    help = "Create or update the django-q2 schedules every app declares in its AppConfig. Safe to run repeatedly."
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = setup_schedules()

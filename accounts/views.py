@@ -1,0 +1,132 @@
+"""The administrator's pages (users, invitations, the audit log) and accepting an invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from allauth.account.internal.flows.login import record_authentication
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services
+from accounts.forms import AcceptInvitationForm, AuditFilterForm, InviteUserForm
+from accounts.models import Invitation, User
+from accounts.permissions import require_role_perm
+from core.models import AuditEvent
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    require_role_perm(request.user, "accounts.manage_users")
+    users = User.objects.prefetch_related("groups", "teams").order_by("full_name")
+    invitations = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")[:50]
+    return render(request, "accounts/user_list.html", {"users": users, "invitations": invitations})
+
+
+@login_required
+def invite_user(request: HttpRequest) -> HttpResponse:
+    require_role_perm(request.user, "accounts.manage_users")
+    form = InviteUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invite_user(invited_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/invite_user.html", {"form": form})
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role_perm(request.user, "accounts.manage_users")
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.revoke_invitation(invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked")
+    return redirect("accounts:user_list")
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.find_usable_invitation(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            _add_errors(form, exc, field="password1")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # They chose this password seconds ago: count it as the fresh
+            # password check allauth asks for before a second factor is added,
+            # so onboarding goes straight to the authenticator app.
+            record_authentication(request, user, "password", reauthenticated=True)
+            return redirect("mfa_activate_totp" if settings.KINFOLK_ENFORCE_MFA else "core:home")
+    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    require_role_perm(request.user, "accounts.view_audit_log")
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor_email__iexact=data["actor"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type__iexact=data["object_type"].strip())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"].strip())
+        if data["date_from"]:
+            events = events.filter(at__gte=_start_of(data["date_from"]))
+        if data["date_to"]:
+            events = events.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_without_page": _query_without_page(request),
+        },
+    )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _add_errors(form: Any, exc: ValidationError, field: str | None = None) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
+    else:
+        form.add_error(field, exc.messages)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from diary import views
+
+app_name = "diary"
+
+urlpatterns = [
+    path("diary/", views.diary_home, name="diary"),
+    path("diary/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("diary/feed/", views.calendar_feed_create, name="calendar_feed_create"),
+    path("diary/feed/revoke/", views.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("diary/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("diary/respond/<str:token>/", views.meeting_response, name="meeting_response"),
+]
