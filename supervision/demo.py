@@ -26,7 +26,7 @@ from core.models import Family, Team, User
 from core.workdays import is_working_day, local_datetime, next_working_day
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
-from supervision.services.scheduling import papers_deadline
+from supervision.services.papers import papers_deadline
 
 TEAM = "Family Safeguarding Team 1"
 PEOPLE = {

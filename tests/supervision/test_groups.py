@@ -14,7 +14,7 @@ from core.models import Family, OutboxMessage, Reminder, Role, Team, User
 from core.reminders import compute_due
 from supervision import services
 from supervision.models import SupervisionGroup, SupervisionSession
-from supervision.services.scheduling import papers_deadline
+from supervision.services.papers import papers_deadline
 from tests import factories
 from tests.supervision import factories as gcs
 
