@@ -28,7 +28,7 @@ from diary.workdays import is_working_day, next_working_day
 from families.models import Family
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
-from supervision.services.scheduling import papers_deadline
+from supervision.services.papers import papers_deadline
 
 TEAM = "Family Safeguarding Team 1"
 PEOPLE = {

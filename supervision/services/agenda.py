@@ -16,7 +16,9 @@ from core.models import AuditAction
 from families.models import Family
 from outbox.services import enqueue_email
 from supervision.models import ADULT_SPECIALISMS, AgendaItem, GroupMember, SupervisionSession
+from supervision.selectors import families_due
 from supervision.services.common import invitees, lock_session, session_email_context
+from supervision.services.papers import delete_stored_files, schedule_papers_reminders, withdraw_papers_reminders
 
 
 def _agenda_editable(session: SupervisionSession) -> None:
@@ -61,8 +63,6 @@ def add_item(
     item.full_clean()
     item.save()
     item.specialists.set(specialists)
-    from supervision.services.papers import schedule_papers_reminders
-
     schedule_papers_reminders(session=session, items=[item])
     audit.record(action=AuditAction.CREATE, obj=item, detail={"family": family.pk, "presenter": presenter.pk})
     return item
@@ -73,8 +73,6 @@ def remove_item(*, item: AgendaItem, by: User) -> None:
     _agenda_editable(lock_session(item.session_id))
     if item.actions.exists() or item.entries.exclude(text="").exists():
         raise ValidationError("This family's discussion already has minutes or actions, so it stays on the agenda.")
-    from supervision.services.papers import delete_stored_files, withdraw_papers_reminders
-
     withdraw_papers_reminders(session=item.session, items=[item])
     delete_stored_files([p.file.name for p in item.papers.all()])
     session = item.session
@@ -120,8 +118,6 @@ def add_due_families(*, session: SupervisionSession, by: User) -> DueFamiliesRes
     discussion in this group and are still the group's adult specialists;
     a family never discussed has none set, and the session page says so.
     """
-    from supervision.selectors import families_due
-
     _agenda_editable(lock_session(session.pk))
     members = dict(session.group.members.values_list("user_id", "discipline"))
     due_families = families_due(group=session.group, session=session)

@@ -17,6 +17,8 @@ from diary.models import Meeting
 from diary.reminders import withdraw_reminders
 from supervision.models import Action, AgendaItem, GroupMember, SupervisionGroup
 from supervision.permissions import forget_rights
+from supervision.services.minutes import schedule_action_reminders
+from supervision.services.papers import papers_reminder_key, refresh_papers_deadline
 from supervision.services.scheduling import reminder_rules, sync_invitations
 
 GROUP_SETTINGS = (
@@ -110,9 +112,6 @@ def reassign_organiser(*, group: SupervisionGroup) -> int:
 
 def apply_reminder_settings(*, group: SupervisionGroup, changed: set[str]) -> None:
     """Apply new reminder rules and papers deadline to upcoming sessions and open actions."""
-    from supervision.services.minutes import schedule_action_reminders
-    from supervision.services.papers import refresh_papers_deadline
-
     for session in group.sessions.upcoming().select_related("meeting", "group__team"):
         if "session_reminder_working_days" in changed and session.meeting is not None:
             diary.set_reminder_rules(meeting=session.meeting, reminder_rules=reminder_rules(group))
@@ -169,8 +168,6 @@ def remove_member(*, member: GroupMember, by: User) -> MemberRemoval:
     session page) for the coordinator to give another presenting worker.
     The coordinator and minute-taker stay invited while they hold those roles.
     """
-    from supervision.services.papers import papers_reminder_key
-
     group = member.group
     user = member.user
     member.delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
@@ -15,11 +16,20 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import audit
+from core.localtime import local_datetime
 from core.models import AuditAction
 from core.uploads import store_upload, validate_upload
 from diary.reminders import compute_due, schedule_reminder, withdraw_reminders
-from supervision.models import AgendaItem, Paper, SupervisionSession
+from diary.workdays import add_working_days
+from supervision.models import AgendaItem, Paper, SupervisionGroup, SupervisionSession
 from supervision.services.common import lock_session, session_email_context
+
+
+def papers_deadline(group: SupervisionGroup, start: dt.datetime) -> dt.datetime:
+    """End of the working day N working days before the session."""
+    day = add_working_days(timezone.localtime(start).date(), -group.papers_deadline_working_days)
+    hours, minutes = settings.KINFOLK_WORKDAY_END.split(":")
+    return local_datetime(day, dt.time(int(hours), int(minutes)))
 
 
 def papers_reminder_key(item: AgendaItem) -> str:
@@ -70,8 +80,6 @@ def refresh_papers_deadline(*, session: SupervisionSession) -> None:
     The late flag of papers already uploaded and the missing-papers reminders
     follow the new deadline.
     """
-    from supervision.services.scheduling import papers_deadline
-
     due = papers_deadline(session.group, session.start)
     if due != session.papers_due_at:
         session.papers_due_at = due

@@ -1,7 +1,7 @@
 """Diarising sessions: a year in one action, and moving or cancelling one.
 
-Each session owns a core Meeting, so invitations, updates, cancellations and
-the meeting reminders all come from core.meetings: a moved session moves in
+Each session owns a diary Meeting, so invitations, updates, cancellations and
+the meeting reminders all come from diary.services: a moved session moves in
 everyone's calendar, and a member added or removed gets invites or
 cancellations for the future sessions.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -24,9 +23,10 @@ from core.models import AuditAction
 from diary import services as diary
 from diary.models import MeetingKind
 from diary.reminders import ReminderRule
-from diary.workdays import add_working_days, is_bank_holiday, is_working_day, next_working_day
+from diary.workdays import is_bank_holiday, is_working_day, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
 from supervision.services.common import invitees, lock_session, require_aware
+from supervision.services.papers import papers_deadline, refresh_papers_deadline, withdraw_papers_reminders
 
 SERIES_DAYS = 365
 
@@ -80,13 +80,6 @@ def reminder_rules(group: SupervisionGroup) -> list[ReminderRule]:
             audience="organiser",
         ),
     ]
-
-
-def papers_deadline(group: SupervisionGroup, start: dt.datetime) -> dt.datetime:
-    """End of the working day N working days before the session."""
-    day = add_working_days(timezone.localtime(start).date(), -group.papers_deadline_working_days)
-    hours, minutes = settings.KINFOLK_WORKDAY_END.split(":")
-    return local_datetime(day, dt.time(int(hours), int(minutes)))
 
 
 def first_usual_day(group: SupervisionGroup, day: dt.date) -> dt.date:
@@ -245,8 +238,6 @@ def move_session(
             online_url=session.online_url,
             reason=reason,
         )
-    from supervision.services.papers import refresh_papers_deadline
-
     refresh_papers_deadline(session=session)
     # Never the reason itself: it is free text and may name a family.
     audit.record(
@@ -265,8 +256,6 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
     session.save(update_fields=["status", "cancel_reason"])
     if session.meeting is not None:
         diary.cancel_meeting(meeting=session.meeting, reason=session.cancel_reason)
-    from supervision.services.papers import withdraw_papers_reminders
-
     withdraw_papers_reminders(session=session)
     audit.record(action=AuditAction.UPDATE, obj=session, detail={"cancelled": True})
     return session

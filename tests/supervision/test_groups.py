@@ -17,7 +17,7 @@ from families.models import Family
 from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import SupervisionGroup, SupervisionSession
-from supervision.services.scheduling import papers_deadline
+from supervision.services.papers import papers_deadline
 from tests import factories
 from tests.supervision import factories as gcs
 

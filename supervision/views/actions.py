@@ -1,0 +1,125 @@
+"""Actions: a group's list, and adding, changing, deleting and ticking one off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core import audit
+from supervision import forms, selectors, services
+from supervision.permissions import get_action_for_user, get_group_for_user, get_item_for_user, rights_for
+from supervision.views.common import GET_POST, add_errors, flash_error
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk)
+    form = forms.ActionFilterForm(request.GET or None, group=group)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "status": data["status"] or "",
+            "family_id": data["family"].pk if data["family"] else None,
+            "owner_id": data["owner"].pk if data["owner"] else None,
+        }
+    with transaction.atomic():
+        page = Paginator(selectors.actions_for_group(group=group, **filters), 50).get_page(request.GET.get("page"))
+        audit.record_view(request, group, page="actions")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervision/action_list.html",
+        {
+            "group": group,
+            "form": form,
+            "page_obj": page,
+            "query_without_page": query.urlencode(),
+            "today": timezone.localdate(),
+            "rights": rights_for(request.user, group),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, minutes=True)
+    form = forms.ActionForm(request.POST, group=item.session.group)
+    if form.is_valid():
+        try:
+            services.add_action(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, f"Action added for {item.family.case_reference}.")
+    else:
+        messages.error(request, "Not added: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#actions-{item.pk}")
+
+
+@login_required
+@GET_POST
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, edit=True)
+    session = action.item.session
+    back = reverse("supervision:minutes", kwargs={"pk": session.pk}) + f"#actions-{action.item_id}"
+    form = forms.ActionForm(
+        request.POST or None,
+        group=action.group,
+        initial={"description": action.description, "owner": action.owner, "due_on": action.due_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(action=action, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Action for {action.family.case_reference} changed.")
+            return redirect(back)
+    if request.method == "GET":
+        with transaction.atomic():
+            audit.record_view(request, action, page="action_edit")
+    return render(
+        request, "supervision/action_form.html", {"action": action, "session": session, "form": form, "back": back}
+    )
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, edit=True)
+    item_id, session_id, ref = action.item_id, action.item.session_id, action.family.case_reference
+    try:
+        services.delete_action(action=action, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"Action for {ref} deleted.")
+    return redirect(reverse("supervision:minutes", kwargs={"pk": session_id}) + f"#actions-{item_id}")
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, change=True)
+    form = forms.ActionStatusForm(request.POST)
+    form.is_valid()
+    services.set_action_done(action=action, done=form.cleaned_data.get("done", False), by=request.user)  # type: ignore[arg-type]
+    messages.success(request, "Action marked done." if action.status == "done" else "Action reopened.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/gcs/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("supervision:action_list", pk=action.group_id)

@@ -1,0 +1,91 @@
+"""The agenda: adding families, publishing, and the running order."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import audit
+from supervision import forms, selectors, services
+from supervision.permissions import get_item_for_user, get_session_for_user
+from supervision.views.common import GET_POST, add_errors, flash_error
+
+
+@login_required
+@GET_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, manage=True)
+    form = forms.AgendaItemForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.add_item(session=session, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{item.family.case_reference} added to the agenda.")
+            return redirect("supervision:session_detail", pk=session.pk)
+    with transaction.atomic():
+        due = selectors.families_due(group=session.group, session=session)
+        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
+    return render(request, "supervision/agenda_add.html", {"session": session, "form": form, "due": due})
+
+
+@login_required
+@require_POST
+def agenda_add_due(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, manage=True)
+    try:
+        result = services.add_due_families(session=session, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+        return redirect("supervision:agenda_add", pk=session.pk)
+    messages.success(request, f"{len(result.added)} families due for discussion added to the agenda.")
+    if result.without_presenter:
+        refs = ", ".join(f.case_reference for f in result.without_presenter)
+        messages.info(request, f"Choose a presenting worker for: {refs} (their worker is not in the group).")
+    return redirect("supervision:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, manage=True)
+    try:
+        told = services.publish_agenda(session=session, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"Agenda published. {told} people have been told.")
+    return redirect("supervision:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, manage=True)
+    form = forms.MoveItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_item(item=item, direction=form.cleaned_data["direction"], by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            flash_error(request, exc)
+    return redirect(reverse("supervision:session_detail", kwargs={"pk": item.session_id}) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, manage=True)
+    try:
+        services.remove_item(item=item, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"{item.family.case_reference} removed from the agenda.")
+    return redirect("supervision:session_detail", pk=item.session_id)

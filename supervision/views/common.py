@@ -1,0 +1,36 @@
+"""Small helpers shared by the GCS views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest
+from django.views.decorators.http import require_http_methods
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def add_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where there is one, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def flash_error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def attachment(file: Any, *, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -1,0 +1,198 @@
+"""Minutes: the page, saving an entry, submitting, returning, approving and correcting, and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core import audit
+from core.models import AuditAction
+from supervision import forms, selectors, services
+from supervision.models import MinutesSection, MinutesStatus
+from supervision.permissions import get_item_for_user, get_session_for_user, get_version_for_user, rights_for
+from supervision.views.common import attachment, flash_error, is_htmx
+
+
+@login_required
+@require_GET
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    rights = rights_for(request.user, session.group)
+    with transaction.atomic():
+        rows = selectors.minutes_rows(session=session, user=request.user)
+        audit.record_view(request, session, page="minutes")
+    editable = rights.minutes and session.minutes_status in {MinutesStatus.DRAFT, MinutesStatus.RETURNED}
+    editable = editable and not session.is_cancelled
+    attendance = selectors.attendance_rows(session=session)
+    context = {
+        "session": session,
+        "group": session.group,
+        "rights": rights,
+        "rows": rows,
+        "editable": editable,
+        "action_form": forms.ActionForm(group=session.group) if editable else None,
+        "return_form": forms.ReturnForm(),
+        "correction_form": forms.CorrectionForm(),
+        "versions": list(session.versions.select_related("approved_by")),
+        "present": [r for r in attendance if r.attendance == "present"],
+        "apologies": [r for r in attendance if r.attendance == "apologies"],
+        "today": timezone.localdate(),
+    }
+    return render(request, "supervision/minutes.html", context)
+
+
+@login_required
+@require_POST
+def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # noqa: PLR0911  (htmx and plain answers)
+    if section not in MinutesSection.values:
+        raise Http404
+    item = get_item_for_user(request.user, pk, minutes=True)
+    form = forms.EntryForm(request.POST)
+    anchor = reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#entry-{item.pk}-{section}"
+    context: dict[str, Any] = {"item": item, "section_key": section, "section_label": MinutesSection(section).label}
+    if not form.is_valid():
+        if is_htmx(request):
+            return render(
+                request,
+                "supervision/includes/_entry_status.html",
+                {**context, "error": "Not saved: the text is too long."},
+            )
+        messages.error(request, "Not saved: the text is too long.")
+        return redirect(anchor)
+    mine = form.cleaned_data["text"]
+    try:
+        result = services.save_entry(
+            item=item,
+            section=section,
+            text=mine,
+            base_version=form.cleaned_data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        if is_htmx(request):
+            return render(
+                request, "supervision/includes/_entry_status.html", {**context, "error": " ".join(exc.messages)}
+            )
+        flash_error(request, exc)
+        return redirect(anchor)
+    entry = result.entry
+    context.update({"entry": entry, "mine": mine, "saved": result.saved})
+    if result.conflict:
+        # Either way the page shows the other person's saved text: a read of the minutes.
+        with transaction.atomic():
+            audit.record_view(request, item.session, page="entry_conflict", item=item.pk, section=section)
+        if is_htmx(request):
+            # A conflict met while resolving an earlier one replaces the whole entry (the
+            # choice buttons target it), so it must bring the entry's wrapper with it.
+            return render(
+                request,
+                "supervision/includes/_entry_conflict.html",
+                {**context, "wrap": bool(request.POST.get("resolve"))},
+            )
+        return render(request, "supervision/entry_conflict.html", {**context, "session": item.session})
+    if not is_htmx(request):
+        messages.success(request, f"{MinutesSection(section).label} saved.")
+        return redirect(anchor)
+    if request.POST.get("resolve"):
+        section_view = selectors.MinutesSectionView(
+            key=section,
+            label=MinutesSection(section).label,
+            hint="",
+            text=entry.text,
+            version=entry.version,
+        )
+        return render(
+            request, "supervision/includes/_entry.html", {"item": item, "section": section_view, "resolved": True}
+        )
+    return render(request, "supervision/includes/_entry_status.html", context)
+
+
+@login_required
+@require_POST
+def minutes_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, minutes=True)
+    try:
+        services.submit_minutes(session=session, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, "Minutes submitted to the chair for approval.")
+    return redirect("supervision:minutes", pk=session.pk)
+
+
+@login_required
+@require_POST
+def minutes_return(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, approve=True)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter what needs to change.")
+        return redirect("supervision:minutes", pk=session.pk)
+    try:
+        services.return_minutes(session=session, comments=form.cleaned_data["comments"], by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, "Minutes returned to the minute-taker with your comments.")
+    return redirect("supervision:minutes", pk=session.pk)
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk, approve=True)
+    try:
+        version = services.approve_minutes(session=session, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request, f"Minutes approved (version {version.number}). The PDF is being made and will be circulated."
+        )
+    return redirect("supervision:minutes", pk=session.pk)
+
+
+@login_required
+@require_POST
+def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    rights = rights_for(request.user, session.group)
+    if not (rights.minutes or rights.approve):
+        raise PermissionDenied
+    form = forms.CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter why the minutes need correcting.")
+        return redirect("supervision:minutes", pk=session.pk)
+    try:
+        services.start_correction(session=session, reason=form.cleaned_data["reason"], by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, "The minutes are open for correction. Approved versions are kept.")
+    return redirect("supervision:minutes", pk=session.pk)
+
+
+@login_required
+@require_GET
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    with transaction.atomic():
+        version = get_version_for_user(request.user, pk)
+        if not version.pdf:
+            raise Http404("The PDF is still being made.")
+        audit.record(action=AuditAction.DOWNLOAD, obj=version, request=request, detail={"pdf": version.number})
+    day = timezone.localtime(version.session.start)
+    return attachment(
+        default_storage.open(version.pdf.name, "rb"),
+        filename=f"gcs-minutes-{day:%Y-%m-%d}-v{version.number}.pdf",
+        content_type="application/pdf",
+    )
