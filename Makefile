@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto
 help:
 	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint   ruff (lint and format check), mypy and bandit"
+	@echo "make lint   ruff (lint and format check), mypy, import-linter (the app layering) and bandit"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(VENV)/bin/mypy .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r config core volunteers fgc supervision
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/bandit -q -c pyproject.toml -r config core outbox accounts families diary volunteers fgc supervision
 
 # `manage.py check --deploy` under production settings (DEBUG off, real-looking secrets).
 check-deploy: install

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        # Accounts come only from an administrator's invitation (core.services.accept_invitation).
+        # Accounts come only from an administrator's invitation (accounts.services.accept_invitation).
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """One email. Rendered when queued; sent by core.outbox under a lease.
+    """One email. Rendered when queued; sent by outbox.services under a lease.
 
     `lease_until`/`lease_token` mark a row being sent: a worker killed mid-send
     leaves the lease to run out, and the sweep then claims the row again.

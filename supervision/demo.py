@@ -1,7 +1,8 @@
 """Demo data for Group Case Supervision: a group with history and an upcoming session.
 
-Called by core's demo command after `build_demo_borough()`. Idempotent: each
-part is built only when missing, so `make run` can call it every time.
+Called by `manage.py demo` through SupervisionConfig.build_demo, after the people
+and families. Idempotent: each part is built only when missing, so `make run` can
+call it every time.
 
 - Family Safeguarding Team 1's group: Owen Hughes coordinates and takes the
   minutes, Helen Carter chairs, Priya Shah (social worker) and Grace Mensah

@@ -6,9 +6,9 @@ membership rows on every request, so a member removed loses access at once.
 An object the user may not see answers 404; one they may see but not act on
 answers 403 (they already know it exists).
 
-Family details inside an agenda follow core's own family rules
+Family details inside an agenda follow the families app's own rules
 (`visible_family_ids`): a member from a partner agency sees the case
-reference, and the family's name and record only if core lets them.
+reference, and the family's name and record only if families.permissions lets them.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def sessions_visible_to(user: Any) -> QuerySet[SupervisionSession]:
 
 
 def visible_family_ids(user: Any, family_ids: list[int] | set[int]) -> set[int]:
-    """Which of these families the user may see in core (one query)."""
+    """Which of these families the user may see under the families app's rules (one query)."""
     if not family_ids:
         return set()
     return set(families_visible_to(user).filter(pk__in=family_ids).values_list("pk", flat=True))

@@ -97,7 +97,7 @@ def update_group(*, group: SupervisionGroup, by: User, **changes: Any) -> Superv
 def reassign_organiser(*, group: SupervisionGroup) -> int:
     """Make the group's coordinator the organiser of its upcoming sessions; returns how many changed.
 
-    Each meeting gets a new SEQUENCE sent to everyone (core.diary.change_organiser),
+    Each meeting gets a new SEQUENCE sent to everyone (diary.services.change_organiser),
     and the organiser's own reminders (minutes overdue) move to the new coordinator.
     """
     meeting_ids = list(group.sessions.upcoming().exclude(meeting=None).values_list("meeting_id", flat=True))

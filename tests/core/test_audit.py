@@ -1,4 +1,4 @@
-"""The append-only audit trail: reads, downloads and every change to core records."""
+"""The append-only audit trail: reads, downloads and every change to case records and accounts."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ import pytest
 
 def home_panel(response: Any, template: str) -> dict[str, Any]:
     [panel] = [panel for panel in response.context["panels"] if panel.template == template]
-    return panel.context
+    context: dict[str, Any] = panel.context
+    return context
 
 
 @pytest.mark.parametrize(("persona", "sees"), [("alice", True), ("mo", True), ("bob", False)])
