@@ -102,7 +102,7 @@ def log_in(page: Any, base_url: str, user: Any, *, password: str = factories.PAS
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     if "/accounts/2fa/authenticate/" in page.url:
-        page.locator("input[name=code]").fill(factories.current_totp_code())
+        page.locator("input[name=code]").fill(factories.current_totp_code(for_user=user))
         page.locator("form button[type=submit]").first.click()
     page.wait_for_load_state()
 

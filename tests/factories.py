@@ -42,8 +42,33 @@ def make_user(
     return user
 
 
-def current_totp_code(secret: str = TOTP_SECRET) -> str:
-    return str(format_hotp_value(hotp_value(secret, int(time.time() // 30))))
+TOTP_PERIOD = 30
+# Time a code needs to reach the server: allauth accepts only the current window
+# (no tolerance), so a code read in a window's last moments arrives too late.
+TOTP_MARGIN_SECONDS = 3.0
+
+
+_CODES_GIVEN: set[tuple[int, int]] = set()
+
+
+def current_totp_code(secret: str = TOTP_SECRET, *, for_user: Any = None) -> str:
+    """The authenticator's code, read as a person would: not in the last seconds of its window.
+
+    Reading it at 29.9 s and submitting at 30.1 s was why browser sign-ins failed
+    about once in several runs (the page stayed on the code form). With `for_user`,
+    a code already given to that user is not given again: allauth refuses a code
+    used once (replay), so a second sign-in in the same window waits for the next.
+    """
+    now = time.time()
+    window = int(now // TOTP_PERIOD)
+    left = TOTP_PERIOD - now % TOTP_PERIOD
+    while left < TOTP_MARGIN_SECONDS or (for_user is not None and (for_user.pk, window) in _CODES_GIVEN):
+        time.sleep(left)
+        now += left
+        window, left = int(now // TOTP_PERIOD), TOTP_PERIOD
+    if for_user is not None:
+        _CODES_GIVEN.add((for_user.pk, window))
+    return str(format_hotp_value(hotp_value(secret, window)))
 
 
 def login(client: Client, user: User, *, passed_mfa: bool = True) -> Client:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from core.localtime import local_datetime
 from diary.models import MeetingStatus
 from diary.workdays import is_working_day
 from outbox.models import OutboxMessage
@@ -176,10 +177,14 @@ def test_diarising_on_the_page_says_which_sessions_moved_off_a_bank_holiday(
 
 
 def test_the_room_of_a_session_under_way_can_be_changed(
-    north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client]
+    north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session = gcs.make_session(group=north_group)
-    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=30)
+    # Mid-morning on a working day, whatever the wall clock says: a session "under way"
+    # at 00:10 would have started yesterday, and the form's one day could not hold it.
+    now = local_datetime(gcs.working_day_from_today(7), dt.time(11, 0))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    start = now - dt.timedelta(minutes=30)
     SupervisionSession.objects.filter(pk=session.pk).update(start=start, end=start + dt.timedelta(hours=2))
     session.refresh_from_db()
     local_start, local_end = timezone.localtime(session.start), timezone.localtime(session.end)
