@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from accounts.models import Invitation, Team, User
+from accounts.models import AccountLock, Invitation, Team, User
 
 
 @admin.register(User)
@@ -48,4 +48,20 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Invitations are made on the Users page so the email goes out with them.
+        return False
+
+
+@admin.register(AccountLock)
+class AccountLockAdmin(admin.ModelAdmin[AccountLock]):
+    """Read-only history; locks are lifted on the Users page so the counter is cleared with them."""
+
+    list_display = ["user", "locked_at", "locked_until", "unlocked_at", "unlocked_by"]
+    list_select_related = ["user", "unlocked_by"]
+    search_fields = ["user__email", "user__full_name"]
+    readonly_fields = [f.name for f in AccountLock._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AccountLock | None = None) -> bool:
         return False

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, ClassVar
 
@@ -146,3 +147,42 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "Expired"
         return "Pending"
+
+
+class AccountLockQuerySet(models.QuerySet["AccountLock"]):
+    def active(self, *, now: dt.datetime | None = None) -> AccountLockQuerySet:
+        """Locks still in force: not lifted by an administrator and not yet run out."""
+        return self.filter(unlocked_at__isnull=True, locked_until__gt=now or timezone.now())
+
+
+class AccountLock(models.Model):
+    """An account's sign-in locked after too many wrong passwords (accounts.lockout).
+
+    One row per lock, kept after it ends, so administrators and the audit trail can
+    see who was locked when and who lifted it. While a lock is active the account
+    cannot sign in from any address; other accounts behind the same address can.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_locks")
+    locked_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField()
+    failures = models.PositiveSmallIntegerField(help_text="Wrong passwords that caused the lock.")
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = AccountLockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-locked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(locked_until__gt=models.F("locked_at")), name="account_lock_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unlocked_at__isnull=True) | models.Q(unlocked_by__isnull=False),
+                name="account_lock_unlocked_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in lock on {self.user.email}"

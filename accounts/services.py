@@ -12,11 +12,12 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import emails
-from accounts.models import Invitation, Role, Team, User, hash_token
+from accounts import emails, lockout
+from accounts.models import AccountLock, Invitation, Role, Team, User, hash_token
 from core import audit
 from core.models import AuditAction
 
@@ -102,3 +103,44 @@ def accept_invitation(*, token: str, password: str) -> User:
         invitation.user = user
         invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+def lock_account(*, user: User) -> AccountLock | None:
+    """Lock `user`'s sign-in after too many wrong passwords, and tell them by email.
+
+    Called by the sign-in adapter when the per-account counter fills. Two web
+    processes can see the same full counter at once (two wrong passwords in
+    flight), so the user's row is locked first and an existing active lock is
+    kept: one lock, one audit row and one email per lock, not per attempt.
+    Returns the new lock, or None if one was already in force.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).get()
+        if AccountLock.objects.active().filter(user=user).exists():
+            return None
+        now = timezone.now()
+        lock = AccountLock(
+            user=user, locked_at=now, locked_until=now + lockout.lock_duration(), failures=lockout.failures_allowed()
+        )
+        lock.full_clean()
+        lock.save()  # audited as a create (accounts/signals.py)
+        emails.send_account_locked(lock=lock)
+    return lock
+
+
+def unlock_account(*, request: HttpRequest, user: User, unlocked_by: User) -> AccountLock:
+    """Lift `user`'s active sign-in lock and empty their wrong-password counter.
+
+    `request` is needed only because allauth keys the counter by the site's host name.
+    """
+    with transaction.atomic():
+        lock = AccountLock.objects.select_for_update().active().filter(user=user).first()
+        if lock is None:
+            raise ValidationError(f"{user.email} is not locked.")
+        lock.unlocked_at = timezone.now()
+        lock.unlocked_by = unlocked_by
+        lock.full_clean()
+        lock.save(update_fields=["unlocked_at", "unlocked_by"])  # audited as an update
+        # Without this the cache would refuse the user until its window ran out.
+        lockout.clear_failures(request, user)
+    return lock

@@ -1,4 +1,4 @@
-"""Audit of accounts: every change to people, teams, roles and invitations, and every sign-in."""
+"""Audit of accounts: every change to people, teams, roles, invitations and sign-in locks, and every sign-in."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import Invitation, Team, User
+from accounts.models import AccountLock, Invitation, Team, User
 from core import audit
 from core.models import AuditAction
 
@@ -16,6 +16,7 @@ audit.audit_changes_of(
     User,
     Team,
     Invitation,
+    AccountLock,
     relations=(Team.members.through, Team.managers.through, User.groups.through),
 )
 

@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, AuditFilterForm, InviteUserForm
-from accounts.models import Invitation, User
+from accounts.models import AccountLock, Invitation, User
 from accounts.permissions import require_role_perm
 from core.models import AuditEvent
 
@@ -28,9 +29,32 @@ from core.models import AuditEvent
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     require_role_perm(request.user, "accounts.manage_users")
-    users = User.objects.prefetch_related("groups", "teams").order_by("full_name")
+    users = list(
+        User.objects.prefetch_related(
+            "groups", "teams", Prefetch("sign_in_locks", AccountLock.objects.active(), to_attr="active_locks")
+        ).order_by("full_name")
+    )
     invitations = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")[:50]
-    return render(request, "accounts/user_list.html", {"users": users, "invitations": invitations})
+    locked_users = [u for u in users if u.active_locks]  # active_locks: set by the Prefetch
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"users": users, "invitations": invitations, "locked_users": locked_users},
+    )
+
+
+@login_required
+@require_POST
+def unlock_user(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role_perm(request.user, "accounts.manage_users")
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.unlock_account(request=request, user=user, unlocked_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{user.email} can sign in again.")
+    return redirect("accounts:user_list")
 
 
 @login_required

@@ -171,12 +171,22 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-# Per IP and per account; stored in the shared cache above. (Bandit reads the
-# "reset_password" keys as passwords: they are rate strings.)
+# Per address and per account, in the shared cache above (Redis in production), so
+# every web process counts the same attempts. A council's whole network usually
+# reaches us from one NAT address, so the per-address limits are set for a building
+# full of staff, and the real protection of an account is per account (docs/security.md):
+# - login_failed: 5 wrong passwords in 15 minutes lock that account from every address
+#   (accounts.lockout records the lock, emails the user, and enforces it for 15 minutes
+#   from the fifth; an administrator can lift it). 100 per 5 minutes per address still
+#   stops one machine guessing across many accounts (at most 20 guesses a minute), yet
+#   a Monday morning of mistyped passwords from one office does not reach it.
+# - login: every sign-in attempt, right or wrong; 300 a minute per address is a whole
+#   council arriving at 9am. reset_password: per address likewise, 3 per account.
+# (Bandit reads the "reset_password" keys as passwords: they are rate strings.)
 ACCOUNT_RATE_LIMITS = {  # nosec B105
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/15m/key",
-    "reset_password": "5/m/ip,3/15m/key",
+    "login": "300/m/ip",
+    "login_failed": "100/5m/ip,5/15m/key",
+    "reset_password": "30/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
 }
@@ -211,6 +221,13 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Proxies ----------------------------------------------------------------------
+# How many proxies we run in front of gunicorn that append to X-Forwarded-For
+# (core/network.py, docs/deploy.md). 0 trusts no header and uses REMOTE_ADDR.
+KINFOLK_TRUSTED_PROXY_COUNT = env_int("KINFOLK_TRUSTED_PROXY_COUNT", 0)
+if KINFOLK_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfiguredEnv(f"KINFOLK_TRUSTED_PROXY_COUNT must be 0 or more; got {KINFOLK_TRUSTED_PROXY_COUNT}.")
 
 # --- Security headers -----------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 
 from core.models import AuditAction, AuditEvent
+from core.network import client_ip
 from core.secrets_in_text import mask_link_secrets
 
 
@@ -31,12 +32,6 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("kinfolk_audit", default=None)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted
-    # proxy rewrites REMOTE_ADDR (deploy.md says how).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def context_from_request(request: HttpRequest) -> RequestContext:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role, Team, User
@@ -31,6 +32,17 @@ pytest_plugins = ["tests.smtp", "tests.browser"]
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness is for attackers, not for a test suite of many personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def empty_cache(db: None) -> None:
+    """No sign-in rate-limit counters left over from an earlier test.
+
+    They live in the cache table, which a transactional test's flush does not empty
+    (Django flushes model tables only), so a browser test's failed sign-ins would
+    otherwise count against the next test on the same worker.
+    """
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "p" * 64
 
 
-def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Import the settings in a fresh interpreter with exactly these variables."""
+def run_settings(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter with exactly these variables, then run `code`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KINFOLK_", "SECRET", "ALLOWED", "DEBUG"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    return subprocess.run(  # noqa: S603  # our own interpreter running our own snippet
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -80,3 +80,12 @@ def test_the_session_and_mail_limits_are_set(settings) -> None:
     assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
     assert settings.SESSION_ABSOLUTE_TIMEOUT == 12 * 60 * 60
     assert settings.EMAIL_TIMEOUT > 0
+
+
+def test_the_trusted_proxy_count_is_read_from_the_environment_and_cannot_be_negative() -> None:
+    show = "from django.conf import settings; print(settings.KINFOLK_TRUSTED_PROXY_COUNT)"
+    assert run_settings({"DEBUG": "1"}, show).stdout.strip() == "0"
+    assert run_settings({"DEBUG": "1", "KINFOLK_TRUSTED_PROXY_COUNT": "2"}, show).stdout.strip() == "2"
+    result = run_settings({"DEBUG": "1", "KINFOLK_TRUSTED_PROXY_COUNT": "-1"})
+    assert result.returncode != 0
+    assert "KINFOLK_TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr

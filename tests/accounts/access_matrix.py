@@ -24,6 +24,13 @@ ENTRIES = [
         method="POST",
         expect=signed_in(404, ada=302),
     ),
+    # Ada is told Alice is not locked and sent back to the Users page; everyone else gets 404.
+    Entry(
+        "accounts:unlock_user",
+        kwargs=lambda w: {"pk": w.alice.pk},
+        method="POST",
+        expect=signed_in(404, ada=302),
+    ),
     Entry("accounts:audit_log", expect=signed_in(404, ada=200)),
     # Public: the link itself is the credential; signed-in people see the same page.
     Entry("accounts:accept_invitation", kwargs=lambda w: {"token": w.invitation_token}, expect=same_for_all(200)),

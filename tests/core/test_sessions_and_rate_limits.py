@@ -15,7 +15,7 @@ def _login_error(response) -> list[str]:
     return [str(e) for e in response.context["form"].non_field_errors()]
 
 
-def test_repeated_failed_sign_ins_are_throttled(alice) -> None:
+def test_repeated_failed_sign_ins_are_throttled(alice, empty_cache) -> None:
     client = Client()
     for i in range(5):
         response = client.post(reverse("account_login"), {"login": alice.email, "password": f"wrong-{i}"})
@@ -28,7 +28,7 @@ def test_repeated_failed_sign_ins_are_throttled(alice) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_the_limit_for_one_account_holds_across_addresses(alice) -> None:
+def test_the_limit_for_one_account_holds_across_addresses(alice, empty_cache) -> None:
     for i in range(5):
         Client(REMOTE_ADDR=f"10.0.0.{i}").post(reverse("account_login"), {"login": alice.email, "password": "nope"})
     response = Client(REMOTE_ADDR="10.0.0.99").post(
