@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -19,6 +20,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts come only from an administrator's invitation (accounts.services.accept_invitation).
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """A fresh password sign-in may set up a second factor without typing the password twice.
+
+        allauth calls this without the request; its middleware keeps it in
+        `allauth.core.context` for the length of each request.
+        """
+        from accounts.mfa import sign_in_counts_as_password_check
+
+        request = allauth_context.request
+        if app == "allauth.mfa" and request is not None and sign_in_counts_as_password_check(request):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Account emails (password reset, verification) go through the outbox like every other email."""

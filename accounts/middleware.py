@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from accounts.mfa import session_passed_mfa
 from accounts.models import Role
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -25,36 +23,26 @@ def mfa_required_for(user: object) -> bool:
     return roles != {Role.VOLUNTEER.value}
 
 
-def session_passed_mfa(request: HttpRequest) -> bool:
-    """Did this session pass a second factor?
-
-    Either allauth recorded one at sign-in, or every authenticator the user has
-    was added after this session signed in: the session is the one that set
-    them up (it could reach nothing but the set-up pages until then), and adding
-    one takes a valid code from it.
-    """
-    records = get_authentication_records(request, request.user)
-    if any(record.get("method") == "mfa" for record in records):
-        return True
-    signed_in_at = min((record["at"] for record in records if "at" in record), default=None)
-    if signed_in_at is None:
-        return False
-    first_added = Authenticator.objects.filter(user=request.user).aggregate(first=Min("created_at"))["first"]
-    return first_added is not None and first_added.timestamp() >= signed_in_at
-
-
 class MFAEnforcementMiddleware:
     """No protected page, the Django admin included, for a password-only session.
 
     A user without an authenticator is sent to set one up and may reach nothing
-    else; a user who has one but whose session did not pass it (which allauth's
-    own login never allows, but another login path might) is signed out.
+    else; a user who has one but whose session did not pass it (another session
+    that signed in while they had none, or a login path that skips allauth's
+    second step) is signed out.
     """
 
+    # All a user without an authenticator may reach. allauth's password check
+    # is among them because the set-up pages ask for it once the sign-in is
+    # older than ACCOUNT_REAUTHENTICATION_TIMEOUT (refusing it sent the user
+    # back and forth between the two pages for ever). It only records that the
+    # password was given: where it redirects next passes through here again, and
+    # the only request it replays is one of these pages that it interrupted.
     SETUP_PREFIXES = (
-        "/accounts/2fa/totp/activate",
-        "/accounts/2fa/webauthn/add",
-        "/accounts/2fa/recovery-codes",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/webauthn/add/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/reauthenticate/",
     )
     ALWAYS_ALLOWED = (
         "/accounts/logout/",

@@ -98,10 +98,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             _add_errors(form, exc, field="password1")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            # They chose this password seconds ago: count it as the fresh
-            # password check allauth asks for before a second factor is added,
-            # so onboarding goes straight to the authenticator app.
-            record_authentication(request, user, "password", reauthenticated=True)
+            # Recorded as allauth records a password sign-in, so the set-up pages
+            # treat it alike: no second password prompt while it is fresh
+            # (accounts.mfa.sign_in_counts_as_password_check), one after.
+            record_authentication(request, user, "password")
             return redirect("mfa_activate_totp" if settings.KINFOLK_ENFORCE_MFA else "core:home")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
 

@@ -14,6 +14,7 @@ olly    outsider: an account with no role
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -131,6 +132,29 @@ def client_for() -> Callable[[User], Client]:
         return factories.login(Client(), user)
 
     return make
+
+
+class Clock:
+    """`time.time()` for the whole process, moved forward on demand.
+
+    allauth's reauthentication window, TOTP codes and our session timeouts all
+    read `time.time()`, so moving it ages the state the real sign-in wrote
+    instead of a test rewriting that state by hand. It runs in the live server's
+    thread too. Database timestamps (`timezone.now()`) are not moved.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = 0.0
+        real_time = time.time
+        monkeypatch.setattr(time, "time", lambda: real_time() + self.offset)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
 
 
 # --- Tests that need parts a machine may lack -----------------------------------

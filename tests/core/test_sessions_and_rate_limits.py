@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from django.test import Client
 from django.urls import reverse
 
-from core.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from tests import factories
 
 
@@ -41,35 +38,35 @@ def test_the_rate_limit_is_kept_in_the_shared_database_cache(settings) -> None:
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
-def _age_session(client: Client, *, idle: float = 0, age: float = 0) -> None:
-    session = client.session
-    now = time.time()
-    session[SESSION_LAST_SEEN] = now - idle
-    session[SESSION_STARTED] = now - age
-    session.save()
-
-
-def test_a_session_idle_for_more_than_30_minutes_is_signed_out(client_for, alice) -> None:
-    client = client_for(alice)
+def _signed_in(alice) -> Client:
+    client = Client()
+    factories.sign_in(client, alice)
     assert client.get("/").status_code == 200
-    _age_session(client, idle=31 * 60, age=31 * 60)
+    return client
+
+
+def test_a_session_idle_for_more_than_30_minutes_is_signed_out(alice, clock) -> None:
+    client = _signed_in(alice)
+    clock.advance(31 * 60)
     response = client.get("/families/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert client.get("/").status_code == 302
 
 
-def test_a_session_used_within_30_minutes_stays_signed_in(client_for, alice) -> None:
-    client = client_for(alice)
-    client.get("/")
-    _age_session(client, idle=29 * 60, age=2 * 60 * 60)
-    assert client.get("/families/").status_code == 200
+def test_a_session_used_within_30_minutes_stays_signed_in(alice, clock) -> None:
+    client = _signed_in(alice)
+    for _ in range(4):
+        clock.advance(29 * 60)
+        assert client.get("/families/").status_code == 200
 
 
-def test_a_session_older_than_12_hours_is_signed_out_however_active(client_for, alice) -> None:
-    client = client_for(alice)
-    client.get("/")
-    _age_session(client, idle=5, age=12 * 60 * 60 + 5)
+def test_a_session_older_than_12_hours_is_signed_out_however_active(alice, clock) -> None:
+    client = _signed_in(alice)
+    for _ in range(24):  # a request every 30 minutes less a second, for 12 hours less 24 seconds
+        clock.advance(30 * 60 - 1)
+        assert client.get("/").status_code == 200
+    clock.advance(30)
     response = client.get("/")
     assert response.status_code == 302
     follow = client.get(response["Location"])
