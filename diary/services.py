@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from core import audit
+from core.localtime import timing_problem
 from core.models import AuditAction
 from diary import ical
 from diary.models import AttendeeResponse, Meeting, MeetingAttendee, MeetingStatus
@@ -102,8 +103,11 @@ def _send_requests_to_all(meeting: Meeting, reason: str = "") -> None:
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationError("Meeting times must be timezone-aware.")
+    for name, moment in (("start", start), ("end", end)):
+        # A naive time, or a London time the clocks skip or repeat, is not one instant.
+        problem = timing_problem(moment)
+        if problem is not None:
+            raise ValidationError({name: problem})
     if end <= start:
         raise ValidationError({"end": "The meeting must end after it starts."})
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import Role, Team, User
-from core.localtime import local_datetime
+from core.localtime import clock_change_problem, local_datetime_or_error
 from diary.models import AttendeeResponse
 from families.models import Family
 from supervision.models import (
@@ -103,6 +103,9 @@ class DiariseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
+    # The session's start and end, as the services name them, are typed here as a day and two times.
+    service_error_fields: ClassVar[dict[str, str]] = {"start": "start_time", "end": "end_time"}
+
     day = forms.DateField(label="Date", widget=forms.DateInput)
     start_time = forms.TimeField(label="Start time", widget=forms.TimeInput)
     end_time = forms.TimeField(label="End time", widget=forms.TimeInput)
@@ -130,13 +133,20 @@ class SessionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("start_time", "end_time"):
+            problem = clock_change_problem(data["day"], data[name]) if data.get("day") and data.get(name) else None
+            if problem:
+                self.add_error(name, problem)
         if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
             self.add_error("end_time", "The end time must be after the start time.")
         return data
 
     def start_end(self) -> tuple[dt.datetime, dt.datetime]:
         data = self.cleaned_data
-        return local_datetime(data["day"], data["start_time"]), local_datetime(data["day"], data["end_time"])
+        return (
+            local_datetime_or_error(data["day"], data["start_time"], field="start_time"),
+            local_datetime_or_error(data["day"], data["end_time"], field="end_time"),
+        )
 
 
 class CancelForm(forms.Form):

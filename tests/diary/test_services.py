@@ -208,6 +208,27 @@ def test_a_meeting_must_end_after_it_starts_and_have_aware_times(gina: User, nor
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("start", "says"),
+    [
+        (dt.datetime(2031, 3, 30, 1, 30, tzinfo=LONDON), "1:30am on 30 March 2031 does not exist"),
+        (dt.datetime(2031, 10, 26, 1, 30, tzinfo=LONDON), "1:30am on 26 October 2031 happens twice"),
+    ],
+)
+def test_a_london_time_the_clocks_skip_or_repeat_is_refused_naming_the_change(
+    gina: User, north: Team, start: dt.datetime, says: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _schedule(gina, north, [], start=start, end=start + dt.timedelta(hours=2))
+    [message] = refused.value.message_dict["start"]
+    assert message.startswith(says) and "the clocks go" in message
+    meeting = _schedule(gina, north, [])
+    with pytest.raises(ValidationError) as refused:
+        reschedule_meeting(meeting=meeting, start=start - dt.timedelta(hours=2), end=start)
+    assert refused.value.message_dict["end"][0].startswith(says)
+    assert Meeting.objects.get().start == START
+
+
 def test_a_response_to_an_older_sequence_is_refused(gina: User, alice: User, north: Team) -> None:
     meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
     reschedule_meeting(meeting=meeting, location="Room 1")
