@@ -91,6 +91,13 @@ class Meeting(ConstraintErrorsOnFields):
     uid = models.CharField(max_length=255, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    reason = models.CharField(
+        "reason for the last change",
+        max_length=250,
+        blank=True,
+        help_text="Why it was last moved or cancelled, as typed. Shown in Kinfolk only: emails and invites "
+        "say that there is a reason and link here, because free text may name a family.",
+    )
     link_path = models.CharField(max_length=300, help_text="Path into Kinfolk, e.g. /gcs/sessions/12/.")
     reminder_rules = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -115,7 +115,7 @@ class SessionForm(forms.Form):
         label="Reason for the change (optional)",
         required=False,
         max_length=200,
-        help_text="Goes into the calendar update. Do not include names or case details.",
+        help_text="Shown on this session's page in Kinfolk. The email says there is a reason and links here.",
     )
 
     @classmethod
@@ -153,7 +153,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why is the session cancelled?",
         max_length=200,
-        help_text="Goes into the calendar cancellation. Do not include names or case details.",
+        help_text="Shown on this session's page in Kinfolk. The email says there is a reason and links here.",
     )
 
 

@@ -26,6 +26,7 @@ from tests.assertions import (
     assert_invite_email,
     assert_never_mentions,
     attendees_of,
+    html_of,
     text_of,
 )
 from tests.smtp import SMTPServer
@@ -114,12 +115,45 @@ def test_moving_a_meeting_sends_the_same_uid_with_a_higher_sequence_and_asks_aga
     event = assert_event(cal, method="REQUEST", uid=meeting.uid, sequence=1)
     assert event.DTSTART.astimezone(dt.UTC) == moved_to.astimezone(dt.UTC)
     assert attendees_of(event)["alice@example.gov.uk"]["PARTSTAT"] == "NEEDS-ACTION"
-    assert "Room needed" in text_of(update)
+    assert "Room needed" not in text_of(update)
     assert str(update["Subject"]).strip().startswith("OFFICIAL-SENSITIVE: Updated:")
     views = assert_in_all_parsers(
         cal, method="REQUEST", uid=meeting.uid, sequence=1, attendees=["alice@example.gov.uk"]
     )
     assert views["ical.js"]["start_utc"] == moved_to.astimezone(dt.UTC)
+
+
+REASON = "Mrs Okonkwo in hospital; Tyler's hearing"
+
+
+def test_a_typed_reason_stays_in_kinfolk_and_the_emails_only_say_there_is_one_with_a_link(
+    smtp_server: SMTPServer, gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    moved_to = START + dt.timedelta(days=7)
+    reschedule_meeting(meeting=meeting, start=moved_to, end=moved_to + dt.timedelta(hours=2), reason=REASON)
+    assert Meeting.objects.get().reason == REASON
+    cancel_meeting(meeting=meeting, reason=REASON)
+    assert Meeting.objects.get().reason == REASON
+    send_due_messages()
+    _invite, update, cancellation = smtp_server.to("alice@example.gov.uk")
+    for message, method in ((update, "REQUEST"), (cancellation, "CANCEL")):
+        assert_invite_email(message, method=method)
+        assert_never_mentions(message, ["Okonkwo", "hospital", "Tyler", "hearing"])
+        assert "A reason was given" in text_of(message) and meeting.link_url in text_of(message)
+        assert "A reason was given" in html_of(message) and f'href="{meeting.link_url}"' in html_of(message)
+
+
+def test_a_change_without_a_reason_does_not_say_there_is_one_or_keep_an_earlier_one(
+    smtp_server: SMTPServer, gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    reschedule_meeting(meeting=meeting, location="Room 1", reason=REASON)
+    reschedule_meeting(meeting=meeting, location="Room 3")
+    assert Meeting.objects.get().reason == ""
+    send_due_messages()
+    *_earlier, update = smtp_server.to("alice@example.gov.uk")
+    assert "reason" not in text_of(update).lower()
 
 
 def test_rescheduling_to_the_same_time_and_place_changes_nothing_and_sends_nothing(

@@ -290,3 +290,31 @@ def test_a_session_that_would_end_before_it_starts_is_refused_on_its_end(
     with pytest.raises(ValidationError) as refused:
         services.move_session(session=upcoming, start=upcoming.end, end=upcoming.start, by=gina)
     assert refused.value.message_dict == {"end": ["The session must end after it starts."]}
+
+
+def test_a_reason_typed_for_a_move_is_on_the_session_page_and_never_in_the_emails(
+    upcoming: SupervisionSession, gina: User, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    reason = "Mrs Okonkwo is in hospital"
+    start = timezone.localtime(upcoming.start) + dt.timedelta(days=1)
+    response = client_for(gina).post(
+        f"/gcs/sessions/{upcoming.pk}/edit/",
+        {
+            "day": start.date().isoformat(),
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "location": "Room 4",
+            "online_url": "",
+            "reason": reason,
+        },
+    )
+    assert response.status_code == 302
+    page = client_for(alice).get(f"/gcs/sessions/{upcoming.pk}/").content.decode()
+    assert "Reason for the last change" in page and reason in page
+    services.cancel_session(session=upcoming, by=gina, reason="Okonkwo family court date")
+    sent = OutboxMessage.objects.filter(to__icontains=alice.email, template__in=["meeting_update", "meeting_cancelled"])
+    assert sent.count() == 2
+    for message in sent:
+        for text in (message.subject, message.text, message.html, message.calendar):
+            assert "Okonkwo" not in text and "hospital" not in text and "court" not in text
+        assert "A reason was given" in message.text
