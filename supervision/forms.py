@@ -20,6 +20,7 @@ from supervision.models import (
     SupervisionSession,
 )
 from supervision.permissions import GCS_ROLES
+from supervision.services.minutes import MAX_ENTRY_CHARS
 
 
 def gcs_users() -> QuerySet[User]:
@@ -229,9 +230,41 @@ class AttendanceForm(forms.Form):
         return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items() if value}
 
 
+_BAD_VERSION = (
+    "Not saved: the page did not send which version of this section you edited. "
+    "Copy your text, reload the page and paste it in again."
+)
+
+
 class EntryForm(forms.Form):
-    text = forms.CharField(required=False, max_length=20000, strip=False, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    """One autosave of a minutes section: its text and the version the editor started from."""
+
+    text = forms.CharField(
+        required=False,
+        max_length=MAX_ENTRY_CHARS,
+        strip=False,
+        widget=forms.Textarea,
+        error_messages={
+            "max_length": f"Not saved: the text is too long. A section can be at most {MAX_ENTRY_CHARS:,} characters.",
+            # PostgreSQL cannot store U+0000, so Django refuses it; the person cannot see it.
+            "null_characters_not_allowed": (
+                "Not saved: the text contains a null character, which cannot be stored. It is invisible and "
+                "usually comes with pasted text: delete what you pasted and type it instead."
+            ),
+        },
+    )
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": _BAD_VERSION, "invalid": _BAD_VERSION, "min_value": _BAD_VERSION},
+    )
+
+    def problem(self) -> str:
+        """Why an invalid autosave was not saved, for its status line: the text's fault first."""
+        for name in ("text", "version"):
+            if name in self.errors:
+                return str(self.errors[name][0])
+        return "Not saved. Copy your text, reload the page and paste it in again."
 
 
 class ActionForm(forms.Form):
