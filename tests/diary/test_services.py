@@ -70,6 +70,9 @@ def test_every_attendee_gets_an_invite_outlook_recognises(
         attendees=["alice@example.gov.uk", "mo@example.gov.uk"],
     )
     assert "FS-2026-0001" in text_of(to_alice)
+    # The title already says what kind of meeting it is: it is not said twice.
+    assert "What: Group Case Supervision – Team North" in text_of(to_alice).splitlines()
+    assert "<td>Group Case Supervision – Team North</td>" in html_of(to_alice)
     assert "/gcs/sessions/1/" in text_of(to_alice)
     assert str(to_alice["From"]).endswith("<kinfolk-diary@example.gov.uk>")
 
