@@ -126,8 +126,42 @@ def build_demo_people() -> dict[str, User]:
     return users
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    """One row of the demo logins, as printed by `make run` and tabled in README.md."""
+
+    email: str
+    roles: str
+    job_title: str
+    teams: str
+
+    def as_table_cells(self) -> tuple[str, str, str, str]:
+        return (self.email, self.roles, self.job_title, self.teams)
+
+
+def _teams_label(spec: DemoUser) -> str:
+    # What a person may see follows from their teams, so a login without them says little.
+    parts = [f"{team} (manager)" if team in spec.manages else team for team in spec.teams]
+    parts += [f"manages {team}" for team in spec.manages if team not in spec.teams]
+    return ", ".join(parts) or "no team"
+
+
+def demo_login_rows() -> list[DemoLogin]:
+    return [
+        DemoLogin(spec.email, ", ".join(r.value for r in spec.roles), spec.job_title, _teams_label(spec))
+        for spec in USERS
+    ]
+
+
 def demo_logins() -> list[str]:
-    """What `manage.py demo` prints last: every demo login and its roles."""
+    """What `manage.py demo` prints last: every demo login with its roles, job and teams."""
+    rows = demo_login_rows()
+    email_width = max(len(row.email) for row in rows)
+    roles_width = max(len(row.roles) for row in rows)
+    job_width = max(len(row.job_title) for row in rows)
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
-    lines += [f"  {spec.email:<30} {', '.join(r.value for r in spec.roles)}" for spec in USERS]
+    lines += [
+        f"  {row.email:<{email_width}}  {row.roles:<{roles_width}}  {row.job_title:<{job_width}}  {row.teams}"
+        for row in rows
+    ]
     return lines

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.constraints import ConstraintErrorsOnFields
+
 
 class Role(models.TextChoices):
     """The seven roles of DESIGN.md §1; each is a Django group of the same name."""
@@ -43,7 +45,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ConstraintErrorsOnFields, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address."""
 
     email = models.EmailField("email address", unique=True)
@@ -58,10 +60,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
+    constraint_fields: ClassVar[dict[str, str]] = {"email_taken": "email"}
 
     class Meta:
         ordering = ["full_name", "email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_code="email_taken",
+                violation_error_message="A user with this email address already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

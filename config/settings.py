@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` then leaves /static/ to WhiteNoise, as in production.
+    # Django's own development handler answers 500 to /static/%2e%2e/… (it lets the
+    # SuspiciousFileOperation escape); WhiteNoise answers 404.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",

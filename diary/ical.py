@@ -28,6 +28,7 @@ from icalendar import (
 )
 
 from core.ical import address, method_of
+from core.localtime import repeated_in_london
 from diary.models import AttendeeResponse, Meeting, MeetingAttendee
 
 LONDON = ZoneInfo("Europe/London")
@@ -130,13 +131,25 @@ def feed_summary(meeting: Meeting) -> str:
     return f"{kind} – {meeting.team}" if meeting.team_id else kind
 
 
+def _ical_time(moment: dt.datetime) -> dt.datetime:
+    """A time as DTSTART/DTEND carry it: London wall time, or UTC in the hour that happens twice.
+
+    `TZID=Europe/London:…T013000` on the day the clocks go back names two
+    instants: icalendar and vobject take the first, Mozilla's ical.js the
+    second, so Thunderbird would show such a meeting an hour away from Outlook.
+    Written in UTC (…T003000Z) it is one instant to every parser. Services
+    refuse such times typed as London times; this covers any that arrive as UTC.
+    """
+    return moment.astimezone(dt.UTC) if repeated_in_london(moment) else moment.astimezone(LONDON)
+
+
 def _event(meeting: Meeting, *, stamp: dt.datetime | None, summary: str | None = None) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
-    event.add("dtstart", meeting.start.astimezone(LONDON))
-    event.add("dtend", meeting.end.astimezone(LONDON))
+    event.add("dtstart", _ical_time(meeting.start))
+    event.add("dtend", _ical_time(meeting.end))
     event.add("summary", meeting.summary if summary is None else summary)
     location = meeting.location or meeting.online_url
     if location:

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.constraints import ConstraintErrorsOnFields
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -58,7 +60,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(Q(organiser=user) | Q(pk__in=attending))
 
 
-class Meeting(models.Model):
+class Meeting(ConstraintErrorsOnFields):
     kind = models.CharField(max_length=20, choices=MeetingKind.choices)
     title = models.CharField(
         max_length=200,
@@ -89,17 +91,30 @@ class Meeting(models.Model):
     uid = models.CharField(max_length=255, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    reason = models.CharField(
+        "reason for the last change",
+        max_length=250,
+        blank=True,
+        help_text="Why it was last moved or cancelled, as typed. Shown in Kinfolk only: emails and invites "
+        "say that there is a reason and link here, because free text may name a family.",
+    )
     link_path = models.CharField(max_length=300, help_text="Path into Kinfolk, e.g. /gcs/sessions/12/.")
     reminder_rules = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[MeetingQuerySet] = MeetingQuerySet.as_manager()  # type: ignore[assignment]
+    constraint_fields: ClassVar[dict[str, str]] = {"ends_before_start": "end"}
 
     class Meta:
         ordering = ["start", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="meeting_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message="The meeting must end after it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +144,7 @@ class AttendeeQuerySet(models.QuerySet["MeetingAttendee"]):
         return self.filter(removed_at__isnull=True)
 
 
-class MeetingAttendee(models.Model):
+class MeetingAttendee(ConstraintErrorsOnFields):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,11 +166,18 @@ class MeetingAttendee(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[AttendeeQuerySet] = AttendeeQuerySet.as_manager()  # type: ignore[assignment]
+    constraint_fields: ClassVar[dict[str, str]] = {"attendee_listed_twice": "email"}
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint("meeting", Lower("email"), name="attendee_email_unique_per_meeting"),
+            models.UniqueConstraint(
+                "meeting",
+                Lower("email"),
+                name="attendee_email_unique_per_meeting",
+                violation_error_code="attendee_listed_twice",
+                violation_error_message="This email address is already invited to the meeting.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +213,10 @@ class CalendarFeed(models.Model):
                 "user",
                 condition=Q(revoked_at__isnull=True),
                 name="one_live_feed_per_user",
+                violation_error_code="feed_exists",
+                violation_error_message=(
+                    "You already have a calendar subscription link. Stop it before making a new one."
+                ),
             ),
         ]
 
@@ -249,7 +275,13 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         constraints = [
-            models.UniqueConstraint("key", "recipient_email", name="reminder_unique_per_key_and_recipient"),
+            models.UniqueConstraint(
+                "key",
+                "recipient_email",
+                name="reminder_unique_per_key_and_recipient",
+                violation_error_code="reminder_exists",
+                violation_error_message="This reminder has already been set for this person.",
+            ),
         ]
         indexes = [
             models.Index(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from core import audit
+from core.localtime import timing_problem
 from core.models import AuditAction
 from diary import ical
 from diary.models import AttendeeResponse, Meeting, MeetingAttendee, MeetingStatus
@@ -64,12 +65,12 @@ def _send_request(
     meeting: Meeting,
     current: Sequence[MeetingAttendee],
     recipient: MeetingAttendee,
-    reason: str,
+    reason_given: bool,
 ) -> None:
     enqueue_email(
         to=[recipient.email],
         template="meeting_invite" if meeting.sequence == 0 else "meeting_update",
-        context=_email_context(meeting, recipient, links=response_links(meeting, recipient), reason=reason),
+        context=_email_context(meeting, recipient, links=response_links(meeting, recipient), reason_given=reason_given),
         idempotency_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:request:{recipient.email.lower()}",
         calendar=ical.build_request(meeting, current, recipient=recipient),
     )
@@ -81,29 +82,32 @@ def _send_cancel(
     recipient: MeetingAttendee,
     *,
     template: str,
-    reason: str,
+    reason_given: bool,
 ) -> None:
     enqueue_email(
         to=[recipient.email],
         template=template,
-        context=_email_context(meeting, recipient, reason=reason),
+        context=_email_context(meeting, recipient, reason_given=reason_given),
         idempotency_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:cancel:{recipient.email.lower()}",
         calendar=ical.build_cancel(meeting, listed, recipient=recipient),
     )
 
 
-def _send_requests_to_all(meeting: Meeting, reason: str = "") -> None:
+def _send_requests_to_all(meeting: Meeting, *, reason_given: bool = False) -> None:
     current = list(meeting.attendees.current().select_related("user"))
     for attendee in current:
-        _send_request(meeting, current, attendee, reason)
+        _send_request(meeting, current, attendee, reason_given)
 
 
 # --- Services ------------------------------------------------------------------------------
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationError("Meeting times must be timezone-aware.")
+    for name, moment in (("start", start), ("end", end)):
+        # A naive time, or a London time the clocks skip or repeat, is not one instant.
+        problem = timing_problem(moment)
+        if problem is not None:
+            raise ValidationError({name: problem})
     if end <= start:
         raise ValidationError({"end": "The meeting must end after it starts."})
 
@@ -198,7 +202,7 @@ def schedule_meeting(
         detail={"uid": meeting.uid, "attendees": len(created)},
     )
     for attendee in created:
-        _send_request(meeting, created, attendee, reason="")
+        _send_request(meeting, created, attendee, reason_given=False)
     sync_meeting_reminders(meeting)
     return meeting
 
@@ -216,7 +220,8 @@ def reschedule_meeting(
 
     A change of time asks everyone to answer again (their PARTSTAT returns to
     NEEDS-ACTION), as Outlook and Google do. If it fails, the caller's instance
-    is left as it was.
+    is left as it was. The `reason` is kept on the meeting (replacing any
+    earlier one) for Kinfolk's pages; the emails only say that there is one.
     """
     with _restored_on_error(meeting):
         return _reschedule(
@@ -262,6 +267,7 @@ def _reschedule(
     candidate.full_clean()
     for name, value in changed.items():
         setattr(meeting, name, value)
+    meeting.reason = reason.strip()[:250]
     meeting.sequence += 1
     meeting.save()
     if "start" in changed or "end" in changed:
@@ -280,13 +286,16 @@ def _reschedule(
             "reason_given": bool(reason.strip()),
         },
     )
-    _send_requests_to_all(meeting, reason)
+    _send_requests_to_all(meeting, reason_given=bool(meeting.reason))
     sync_meeting_reminders(meeting)
     return meeting
 
 
 def cancel_meeting(*, meeting: Meeting, reason: str = "") -> Meeting:
-    """Cancel for everyone: METHOD:CANCEL to each current attendee, reminders withdrawn."""
+    """Cancel for everyone: METHOD:CANCEL to each current attendee, reminders withdrawn.
+
+    The `reason` is kept on the meeting for Kinfolk's pages; the emails only say that there is one.
+    """
     with _restored_on_error(meeting):
         return _cancel(meeting=meeting, reason=reason)
 
@@ -297,6 +306,7 @@ def _cancel(*, meeting: Meeting, reason: str) -> Meeting:
     if meeting.is_cancelled:
         return meeting
     meeting.status = MeetingStatus.CANCELLED
+    meeting.reason = reason.strip()[:250]
     meeting.sequence += 1
     meeting.save()
     audit.record(
@@ -306,7 +316,7 @@ def _cancel(*, meeting: Meeting, reason: str) -> Meeting:
     )
     current = list(meeting.attendees.current().select_related("user"))
     for attendee in current:
-        _send_cancel(meeting, current, attendee, template="meeting_cancelled", reason=reason)
+        _send_cancel(meeting, current, attendee, template="meeting_cancelled", reason_given=bool(meeting.reason))
     sync_meeting_reminders(meeting)
     return meeting
 
@@ -358,7 +368,7 @@ def _set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> No
         attendee.removed_at = now
         attendee.save(update_fields=["removed_at"])
         # Their own CANCEL lists only them: the meeting goes on without them.
-        _send_cancel(meeting, [attendee], attendee, template="meeting_removed", reason="")
+        _send_cancel(meeting, [attendee], attendee, template="meeting_removed", reason_given=False)
     audit.record(
         action=AuditAction.UPDATE,
         obj=meeting,

@@ -99,10 +99,13 @@ def meeting_response(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return render(request, "diary/response_invalid.html", status=404)
     meeting = link.attendee.meeting
+    user = request.user
     context: dict[str, Any] = {
         "link": link,
         "meeting": meeting,
         "answer_label": _label(link.response),
+        # A forwarded email, or a shared computer: the link answers for its attendee, whoever is signed in.
+        "someone_else": user.is_authenticated and link.attendee.user_id != user.pk,
     }
     if link.sequence < meeting.sequence or meeting.is_cancelled or link.attendee.removed_at is not None:
         return render(request, "diary/response_outdated.html", context, status=409)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from core.constraints import ConstraintErrorsOnFields
 
 
 class Locality(models.Model):
@@ -79,7 +82,7 @@ class FamilyQuerySet(models.QuerySet["Family"]):
         )
 
 
-class Family(models.Model):
+class Family(ConstraintErrorsOnFields):
     """A family open to children's services.
 
     The council's case management system is the system of record: Kinfolk keeps
@@ -109,6 +112,10 @@ class Family(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FamilyQuerySet.as_manager()
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "level_of_need_out_of_range": "level_of_need",
+        "closed_before_opened": "closed_on",
+    }
 
     class Meta:
         ordering = ["case_reference"]
@@ -117,10 +124,14 @@ class Family(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level_of_need__gte=1, level_of_need__lte=5),
                 name="family_level_of_need_1_to_5",
+                violation_error_code="level_of_need_out_of_range",
+                violation_error_message="Choose a level of need from 1 (universal) to 5 (child protection).",
             ),
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
                 name="family_closed_after_opened",
+                violation_error_code="closed_before_opened",
+                violation_error_message="The case cannot close before the date it was opened.",
             ),
         ]
 

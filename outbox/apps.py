@@ -5,7 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.registry import Declared, KinfolkApp, NavItem
+from core.registry import Declared, HomePanel, KinfolkApp, NavItem
 
 
 class OutboxConfig(KinfolkApp):
@@ -16,6 +16,14 @@ class OutboxConfig(KinfolkApp):
         if not user.has_perm("outbox.view_outbox"):
             return []
         return [NavItem("Outbox", reverse("outbox:outbox_list"), order=70)]
+
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from outbox.permissions import development_outbox_exists
+
+        # In demo mode every email lands there: without a link a newcomer never finds it.
+        if not (user.has_perm("outbox.view_outbox") and development_outbox_exists()):
+            return []
+        return [HomePanel("outbox/includes/_home_development_outbox.html", order=35)]
 
     def schedules(self) -> list[Declared]:
         from django_q.models import Schedule

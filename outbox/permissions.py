@@ -27,10 +27,15 @@ def get_outbox_message_for_user(user: Any, pk: int) -> OutboxMessage:
     return get_object_or_404(OutboxMessage, pk=pk)
 
 
+def development_outbox_exists() -> bool:
+    """Mail is kept for the development outbox page only in demo mode and development."""
+    return bool(settings.DEMO_MODE or settings.DEBUG)
+
+
 def require_development_outbox_access(user: Any) -> None:
     """Administrators, and only in demo mode or development; 404 otherwise."""
     require_outbox_access(user)
-    if not (settings.DEMO_MODE or settings.DEBUG):
+    if not development_outbox_exists():
         raise Http404
 
 

@@ -22,6 +22,7 @@ from core.ical import summarise
 from core.secrets_in_text import mask_link_secrets
 from outbox.models import KeptEmail, OutboxMessage, OutboxStatus
 from outbox.permissions import (
+    development_outbox_exists,
     get_kept_email_for_user,
     get_outbox_message_for_user,
     require_development_outbox_access,
@@ -49,6 +50,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": statuses,
             "query_without_page": f"status={status}",
+            "development_outbox": development_outbox_exists(),
         },
     )
 
@@ -107,7 +109,9 @@ def development_outbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def development_outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kept = get_kept_email_for_user(request.user, pk)
-    parsed = email.message_from_string(kept.raw, policy=email.policy.default)
+    # Parsed as the bytes that would have gone to the relay: from a str, the email
+    # package decodes an 8-bit UTF-8 part as raw-unicode-escape and shows "–" as "\u2013".
+    parsed = email.message_from_bytes(kept.raw.encode("utf-8", "surrogateescape"), policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)  # policy.default always builds EmailMessage
     text_part = parsed.get_body(preferencelist=("plain",))
     calendars = []

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import Role, Team, User
-from core.localtime import local_datetime
+from core.localtime import clock_change_problem, local_datetime_or_error
 from diary.models import AttendeeResponse
 from families.models import Family
 from supervision.models import (
@@ -20,6 +20,7 @@ from supervision.models import (
     SupervisionSession,
 )
 from supervision.permissions import GCS_ROLES
+from supervision.services.minutes import MAX_ENTRY_CHARS
 
 
 def gcs_users() -> QuerySet[User]:
@@ -103,6 +104,9 @@ class DiariseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
+    # The session's start and end, as the services name them, are typed here as a day and two times.
+    service_error_fields: ClassVar[dict[str, str]] = {"start": "start_time", "end": "end_time"}
+
     day = forms.DateField(label="Date", widget=forms.DateInput)
     start_time = forms.TimeField(label="Start time", widget=forms.TimeInput)
     end_time = forms.TimeField(label="End time", widget=forms.TimeInput)
@@ -112,7 +116,7 @@ class SessionForm(forms.Form):
         label="Reason for the change (optional)",
         required=False,
         max_length=200,
-        help_text="Goes into the calendar update. Do not include names or case details.",
+        help_text="Shown on this session's page in Kinfolk. The email says there is a reason and links here.",
     )
 
     @classmethod
@@ -130,20 +134,27 @@ class SessionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("start_time", "end_time"):
+            problem = clock_change_problem(data["day"], data[name]) if data.get("day") and data.get(name) else None
+            if problem:
+                self.add_error(name, problem)
         if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
             self.add_error("end_time", "The end time must be after the start time.")
         return data
 
     def start_end(self) -> tuple[dt.datetime, dt.datetime]:
         data = self.cleaned_data
-        return local_datetime(data["day"], data["start_time"]), local_datetime(data["day"], data["end_time"])
+        return (
+            local_datetime_or_error(data["day"], data["start_time"], field="start_time"),
+            local_datetime_or_error(data["day"], data["end_time"], field="end_time"),
+        )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why is the session cancelled?",
         max_length=200,
-        help_text="Goes into the calendar cancellation. Do not include names or case details.",
+        help_text="Shown on this session's page in Kinfolk. The email says there is a reason and links here.",
     )
 
 
@@ -219,9 +230,41 @@ class AttendanceForm(forms.Form):
         return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items() if value}
 
 
+_BAD_VERSION = (
+    "Not saved: the page did not send which version of this section you edited. "
+    "Copy your text, reload the page and paste it in again."
+)
+
+
 class EntryForm(forms.Form):
-    text = forms.CharField(required=False, max_length=20000, strip=False, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    """One autosave of a minutes section: its text and the version the editor started from."""
+
+    text = forms.CharField(
+        required=False,
+        max_length=MAX_ENTRY_CHARS,
+        strip=False,
+        widget=forms.Textarea,
+        error_messages={
+            "max_length": f"Not saved: the text is too long. A section can be at most {MAX_ENTRY_CHARS:,} characters.",
+            # PostgreSQL cannot store U+0000, so Django refuses it; the person cannot see it.
+            "null_characters_not_allowed": (
+                "Not saved: the text contains a null character, which cannot be stored. It is invisible and "
+                "usually comes with pasted text: delete what you pasted and type it instead."
+            ),
+        },
+    )
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": _BAD_VERSION, "invalid": _BAD_VERSION, "min_value": _BAD_VERSION},
+    )
+
+    def problem(self) -> str:
+        """Why an invalid autosave was not saved, for its status line: the text's fault first."""
+        for name in ("text", "version"):
+            if name in self.errors:
+                return str(self.errors[name][0])
+        return "Not saved. Copy your text, reload the page and paste it in again."
 
 
 class ActionForm(forms.Form):

@@ -178,7 +178,8 @@ def get_session_for_user(
     user: Any, pk: int, *, manage: bool = False, minutes: bool = False, approve: bool = False
 ) -> SupervisionSession:
     session = get_object_or_404(
-        sessions_visible_to(user).select_related("group__team", "group__coordinator", "group__minute_taker"), pk=pk
+        sessions_visible_to(user).select_related("group__team", "group__coordinator", "group__minute_taker", "meeting"),
+        pk=pk,
     )
     if manage:
         _require(user, "supervision.manage_group", session.group)

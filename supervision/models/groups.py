@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from core.constraints import ConstraintErrorsOnFields
 
 
 class Discipline(models.TextChoices):
@@ -39,7 +42,7 @@ class SupervisionGroupQuerySet(models.QuerySet["SupervisionGroup"]):
         )
 
 
-class SupervisionGroup(models.Model):
+class SupervisionGroup(ConstraintErrorsOnFields):
     """The multi-disciplinary case discussion of one team."""
 
     team = models.OneToOneField("accounts.Team", on_delete=models.PROTECT, related_name="supervision_group")
@@ -82,19 +85,33 @@ class SupervisionGroup(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = SupervisionGroupQuerySet.as_manager()
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "weekend_weekday": "weekday",
+        "cadence_not_positive": "cadence_weeks",
+    }
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(weekday__lte=4), name="gcs_group_weekday_mon_to_fri"),
-            models.CheckConstraint(condition=models.Q(cadence_weeks__gte=1), name="gcs_group_cadence_positive"),
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=4),
+                name="gcs_group_weekday_mon_to_fri",
+                violation_error_code="weekend_weekday",
+                violation_error_message="Choose a day from Monday to Friday.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cadence_weeks__gte=1),
+                name="gcs_group_cadence_positive",
+                violation_error_code="cadence_not_positive",
+                violation_error_message="Sessions must be at least 1 week apart.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class GroupMember(models.Model):
+class GroupMember(ConstraintErrorsOnFields):
     """A person in the group, with the discipline they bring to the discussion.
 
     Removing a member deletes this row: access is derived from it on every
@@ -106,9 +123,18 @@ class GroupMember(models.Model):
     discipline = models.CharField(max_length=30, choices=Discipline.choices)
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    constraint_fields: ClassVar[dict[str, str]] = {"already_a_member": "user"}
+
     class Meta:
         ordering = ["user__full_name"]
-        constraints = [models.UniqueConstraint(fields=["group", "user"], name="gcs_member_once_per_group")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                name="gcs_member_once_per_group",
+                violation_error_code="already_a_member",
+                violation_error_message="This person is already a member of the group.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_discipline_display()})"

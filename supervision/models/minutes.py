@@ -51,7 +51,14 @@ class MinutesEntry(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "section"], name="gcs_entry_once_per_section")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "section"],
+                name="gcs_entry_once_per_section",
+                violation_error_code="section_exists",
+                violation_error_message="This section of the minutes has already been started. Reload the page.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.section} v{self.version}"
@@ -104,6 +111,8 @@ class Action(models.Model):
                 condition=models.Q(status="open", completed_at__isnull=True)
                 | models.Q(status="done", completed_at__isnull=False),
                 name="gcs_action_done_has_completion",
+                violation_error_code="completion_mismatch",
+                violation_error_message="An action marked done needs the time it was done; an open action has none.",
             ),
         ]
 
@@ -138,7 +147,14 @@ class MinutesVersion(models.Model):
 
     class Meta:
         ordering = ["session", "-number"]
-        constraints = [models.UniqueConstraint(fields=["session", "number"], name="gcs_minutes_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                name="gcs_minutes_version_unique",
+                violation_error_code="version_exists",
+                violation_error_message="This version of the minutes has already been approved. Reload the page.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Minutes v{self.number} of {self.session}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from core.constraints import ConstraintErrorsOnFields
 
 
 class SessionStatus(models.TextChoices):
@@ -39,7 +42,7 @@ class SessionQuerySet(models.QuerySet["SupervisionSession"]):
         )
 
 
-class SupervisionSession(models.Model):
+class SupervisionSession(ConstraintErrorsOnFields):
     """One sitting of a group. Its diary entry is the linked core Meeting."""
 
     group = models.ForeignKey("supervision.SupervisionGroup", on_delete=models.CASCADE, related_name="sessions")
@@ -76,12 +79,18 @@ class SupervisionSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = SessionQuerySet.as_manager()
+    constraint_fields: ClassVar[dict[str, str]] = {"ends_before_start": "end"}
 
     class Meta:
         ordering = ["start"]
         indexes = [models.Index(fields=["group", "start"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="gcs_session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="gcs_session_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message="The session must end after it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +117,7 @@ class SupervisionSession(models.Model):
         return timezone.now() > self.papers_due_at
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ConstraintErrorsOnFields):
     """A family to discuss, its presenting worker and its place in the running order.
 
     The time slot is derived from the order and each item's length, so
@@ -130,10 +139,17 @@ class AgendaItem(models.Model):
     )
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    constraint_fields: ClassVar[dict[str, str]] = {"family_already_on_agenda": "family"}
+
     class Meta:
         ordering = ["session", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "family"], name="gcs_item_family_once_per_session"),
+            models.UniqueConstraint(
+                fields=["session", "family"],
+                name="gcs_item_family_once_per_session",
+                violation_error_code="family_already_on_agenda",
+                violation_error_message="This family is already on the session's agenda.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,7 +189,7 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "Absent without apologies"
 
 
-class Attendance(models.Model):
+class Attendance(ConstraintErrorsOnFields):
     """Who actually came, recorded at the meeting (responses to invites live on the Meeting)."""
 
     session = models.ForeignKey(SupervisionSession, on_delete=models.CASCADE, related_name="attendance")
@@ -183,9 +199,18 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    constraint_fields: ClassVar[dict[str, str]] = {"attendance_already_recorded": "user"}
+
     class Meta:
         ordering = ["user__full_name"]
-        constraints = [models.UniqueConstraint(fields=["session", "user"], name="gcs_attendance_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                name="gcs_attendance_once",
+                violation_error_code="attendance_already_recorded",
+                violation_error_message="Attendance has already been recorded for this person.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.status}"

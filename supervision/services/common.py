@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.localtime import timing_problem
 from supervision.models import SupervisionGroup, SupervisionSession
 
 
@@ -48,10 +50,10 @@ def invitees(group: SupervisionGroup) -> list[User]:
 
 
 def require_aware(value: dt.datetime, field: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    if timezone.is_naive(value):
-        raise ValidationError({field: "A date and time with a time zone is needed."})
+    """Refuse a naive datetime, or a London time the clock change skips or repeats."""
+    problem = timing_problem(value)
+    if problem is not None:
+        raise ValidationError({field: problem})
 
 
 def lock_session(session_id: int) -> SupervisionSession:

@@ -433,7 +433,8 @@ def circulate_minutes(*, version: MinutesVersion) -> int:
         **session_email_context(session),
         "link": absolute("supervision:minutes", pk=session.pk),
         "version": version.number,
-        "correction": version.reason,
+        # Whether, not what: the reason is free text and stays in Kinfolk.
+        "correction": bool(version.reason),
     }
     for row in recipients:
         enqueue_email(

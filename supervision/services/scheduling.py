@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import audit
-from core.localtime import local_datetime
+from core.localtime import local_datetime_or_error
 from core.models import AuditAction
 from diary import services as diary
 from diary.models import MeetingKind
@@ -99,7 +99,9 @@ def plan_series(*, group: SupervisionGroup, first_day: dt.date, until: dt.date |
     planned: list[PlannedSession] = []
     while usual <= until:
         day = usual if is_working_day(usual) else next_working_day(usual)
-        start = local_datetime(day, group.start_time)
+        # Groups meet Monday to Friday and the clocks change on Sundays, so this
+        # never refuses today; it would rather refuse than move a session an hour.
+        start = local_datetime_or_error(day, group.start_time)
         planned.append(
             PlannedSession(
                 day=day, usual_day=usual, start=start, end=start + dt.timedelta(minutes=group.duration_minutes)

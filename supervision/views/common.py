@@ -13,10 +13,16 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 def add_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field where there is one, else on the form."""
+    """Put a service's ValidationError on the form: on its field where there is one, else on the form.
+
+    A form whose fields are named differently from the model's (a session's
+    `end` is typed as `end_time`) says so in `service_error_fields`.
+    """
+    renamed: dict[str, str] = getattr(form, "service_error_fields", {})
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            field = renamed.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
 

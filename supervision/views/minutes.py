@@ -62,12 +62,8 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
     context: dict[str, Any] = {"item": item, "section_key": section, "section_label": MinutesSection(section).label}
     if not form.is_valid():
         if is_htmx(request):
-            return render(
-                request,
-                "supervision/includes/_entry_status.html",
-                {**context, "error": "Not saved: the text is too long."},
-            )
-        messages.error(request, "Not saved: the text is too long.")
+            return render(request, "supervision/includes/_entry_status.html", {**context, "error": form.problem()})
+        messages.error(request, form.problem())
         return redirect(anchor)
     mine = form.cleaned_data["text"]
     try:

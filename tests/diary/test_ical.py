@@ -152,6 +152,23 @@ def test_all_three_parsers_agree_on_meetings_either_side_of_the_clock_changes_fo
         assert js["events"][0]["start_tzid"] == "Europe/London"
 
 
+def test_a_meeting_in_the_hour_that_happens_twice_is_one_instant_to_every_parser(gina: User) -> None:
+    # Both are 1:30am in London on the Sunday the clocks go back: the first in BST, the second in GMT.
+    instants = [dt.datetime(2031, 10, 26, 0, 30, tzinfo=UTC), dt.datetime(2031, 10, 26, 1, 30, tzinfo=UTC)]
+    texts = [
+        diary.build_request(_meeting(gina, when, uid=f"twice-{i}@kinfolk"), []).to_ical().decode()
+        for i, when in enumerate(instants)
+    ]
+    icaljs = parse_with_icaljs(texts)
+    for when, text, js in zip(instants, texts, icaljs, strict=True):
+        parsed = the_event(Calendar.from_ical(text)).DTSTART.astimezone(UTC)
+        (_uid, vo_start, vo_end, *_rest) = _vobject_events(text)[0]
+        js_start = dt.datetime.fromisoformat(js["events"][0]["start_utc"].replace("Z", "+00:00"))
+        js_end = dt.datetime.fromisoformat(js["events"][0]["end_utc"].replace("Z", "+00:00"))
+        assert (parsed, vo_start, js_start) == (when, when, when), f"disagreement for {when.isoformat()}"
+        assert vo_end == js_end == when + dt.timedelta(hours=1, minutes=30)
+
+
 def test_text_with_commas_semicolons_backslashes_line_breaks_and_non_ascii_round_trips_unchanged(
     gina: User, north: Team
 ) -> None:

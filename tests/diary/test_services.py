@@ -26,6 +26,7 @@ from tests.assertions import (
     assert_invite_email,
     assert_never_mentions,
     attendees_of,
+    html_of,
     text_of,
 )
 from tests.smtp import SMTPServer
@@ -69,6 +70,9 @@ def test_every_attendee_gets_an_invite_outlook_recognises(
         attendees=["alice@example.gov.uk", "mo@example.gov.uk"],
     )
     assert "FS-2026-0001" in text_of(to_alice)
+    # The title already says what kind of meeting it is: it is not said twice.
+    assert "What: Group Case Supervision – Team North" in text_of(to_alice).splitlines()
+    assert "<td>Group Case Supervision – Team North</td>" in html_of(to_alice)
     assert "/gcs/sessions/1/" in text_of(to_alice)
     assert str(to_alice["From"]).endswith("<kinfolk-diary@example.gov.uk>")
 
@@ -114,12 +118,45 @@ def test_moving_a_meeting_sends_the_same_uid_with_a_higher_sequence_and_asks_aga
     event = assert_event(cal, method="REQUEST", uid=meeting.uid, sequence=1)
     assert event.DTSTART.astimezone(dt.UTC) == moved_to.astimezone(dt.UTC)
     assert attendees_of(event)["alice@example.gov.uk"]["PARTSTAT"] == "NEEDS-ACTION"
-    assert "Room needed" in text_of(update)
+    assert "Room needed" not in text_of(update)
     assert str(update["Subject"]).strip().startswith("OFFICIAL-SENSITIVE: Updated:")
     views = assert_in_all_parsers(
         cal, method="REQUEST", uid=meeting.uid, sequence=1, attendees=["alice@example.gov.uk"]
     )
     assert views["ical.js"]["start_utc"] == moved_to.astimezone(dt.UTC)
+
+
+REASON = "Mrs Okonkwo in hospital; Tyler's hearing"
+
+
+def test_a_typed_reason_stays_in_kinfolk_and_the_emails_only_say_there_is_one_with_a_link(
+    smtp_server: SMTPServer, gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    moved_to = START + dt.timedelta(days=7)
+    reschedule_meeting(meeting=meeting, start=moved_to, end=moved_to + dt.timedelta(hours=2), reason=REASON)
+    assert Meeting.objects.get().reason == REASON
+    cancel_meeting(meeting=meeting, reason=REASON)
+    assert Meeting.objects.get().reason == REASON
+    send_due_messages()
+    _invite, update, cancellation = smtp_server.to("alice@example.gov.uk")
+    for message, method in ((update, "REQUEST"), (cancellation, "CANCEL")):
+        assert_invite_email(message, method=method)
+        assert_never_mentions(message, ["Okonkwo", "hospital", "Tyler", "hearing"])
+        assert "A reason was given" in text_of(message) and meeting.link_url in text_of(message)
+        assert "A reason was given" in html_of(message) and f'href="{meeting.link_url}"' in html_of(message)
+
+
+def test_a_change_without_a_reason_does_not_say_there_is_one_or_keep_an_earlier_one(
+    smtp_server: SMTPServer, gina: User, alice: User, north: Team
+) -> None:
+    meeting = _schedule(gina, north, [AttendeeSpec(user=alice)])
+    reschedule_meeting(meeting=meeting, location="Room 1", reason=REASON)
+    reschedule_meeting(meeting=meeting, location="Room 3")
+    assert Meeting.objects.get().reason == ""
+    send_due_messages()
+    *_earlier, update = smtp_server.to("alice@example.gov.uk")
+    assert "reason" not in text_of(update).lower()
 
 
 def test_rescheduling_to_the_same_time_and_place_changes_nothing_and_sends_nothing(
@@ -206,6 +243,27 @@ def test_a_meeting_must_end_after_it_starts_and_have_aware_times(gina: User, nor
             link_path="/",
         )
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "says"),
+    [
+        (dt.datetime(2031, 3, 30, 1, 30, tzinfo=LONDON), "1:30am on 30 March 2031 does not exist"),
+        (dt.datetime(2031, 10, 26, 1, 30, tzinfo=LONDON), "1:30am on 26 October 2031 happens twice"),
+    ],
+)
+def test_a_london_time_the_clocks_skip_or_repeat_is_refused_naming_the_change(
+    gina: User, north: Team, start: dt.datetime, says: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _schedule(gina, north, [], start=start, end=start + dt.timedelta(hours=2))
+    [message] = refused.value.message_dict["start"]
+    assert message.startswith(says) and "the clocks go" in message
+    meeting = _schedule(gina, north, [])
+    with pytest.raises(ValidationError) as refused:
+        reschedule_meeting(meeting=meeting, start=start - dt.timedelta(hours=2), end=start)
+    assert refused.value.message_dict["end"][0].startswith(says)
+    assert Meeting.objects.get().start == START
 
 
 def test_a_response_to_an_older_sequence_is_refused(gina: User, alice: User, north: Team) -> None:

@@ -59,6 +59,24 @@ def test_opening_a_response_link_asks_and_only_the_button_records_the_answer(mee
     assert "_auth_user_id" not in client.session  # a response link never signs anyone in
 
 
+def test_someone_signed_in_who_opens_another_persons_link_is_told_whose_answer_it_records(
+    meeting: Meeting, mo: User, alice: User, client_for: ClientFor
+) -> None:
+    url = _respond_url(meeting, alice.email, "accepted")
+    warning = "You are signed in as Mo Manager, but this link answers for Alice Practitioner."
+    client = client_for(mo)
+    asked = client.get(url).content.decode()
+    assert warning in asked
+    assert "Answer for" in asked and "Alice Practitioner" in asked
+    done = client.post(url).content.decode()
+    assert warning in done and "Alice Practitioner's answer has been recorded" in done
+    assert meeting.attendees.get(email=alice.email).response == AttendeeResponse.ACCEPTED
+    own = client_for(alice).get(url).content.decode()
+    assert "You are signed in as" not in own and "Alice Practitioner" in own
+    external = Client().get(_respond_url(meeting, "partner@agency.example.org", "accepted")).content.decode()
+    assert "You are signed in as" not in external and "partner@agency.example.org" in external
+
+
 def test_a_response_link_for_an_older_version_says_the_invitation_changed(meeting: Meeting) -> None:
     url = _respond_url(meeting, "partner@agency.example.org", "accepted")
     reschedule_meeting(meeting=meeting, location="Room 1")

@@ -93,6 +93,34 @@ def test_in_demo_mode_a_meeting_invited_moved_and_cancelled_shows_in_the_develop
     assert b"text/calendar" in detail.content
 
 
+def test_the_development_outbox_shows_the_characters_of_a_kept_message_not_escapes(
+    settings: Any, gina: User, alice: User, ada: User, client_for: ClientFor
+) -> None:
+    settings.DEMO_MODE = True
+    settings.EMAIL_BACKEND = "outbox.mail_backends.KeepBackend"
+    build_demo_meetings()
+    kept = KeptEmail.objects.filter(to=["alice@example.gov.uk"]).order_by("pk").first()
+    assert kept is not None and "–" in kept.raw  # the titles are "Group Case Supervision – <team>"
+    detail = client_for(ada).get(reverse("outbox:development_outbox_detail", kwargs={"pk": kept.pk}))
+    page = detail.content.decode()
+    assert "\\u2013" not in page and "\\u" not in detail.context["text"]
+    assert "Group Case Supervision – " in detail.context["text"]
+    assert detail.context["calendars"][0]["events"][0].summary.startswith("Group Case Supervision – ")
+
+
+@pytest.mark.parametrize(("demo", "debug", "linked"), [(True, False, True), (False, True, True), (False, False, False)])
+def test_the_development_outbox_is_linked_from_home_and_the_outbox_where_it_exists(
+    settings: Any, ada: User, alice: User, client_for: ClientFor, demo: bool, debug: bool, linked: bool
+) -> None:
+    settings.DEMO_MODE, settings.DEBUG = demo, debug
+    link = f'href="{reverse("outbox:development_outbox")}"'
+    client = client_for(ada)
+    assert (link in client.get("/").content.decode()) is linked
+    assert (link in client.get(reverse("outbox:outbox_list")).content.decode()) is linked
+    assert client.get(reverse("outbox:development_outbox")).status_code == (200 if linked else 404)
+    assert link not in client_for(alice).get("/").content.decode()
+
+
 def test_the_development_outbox_is_not_there_outside_demo_mode(ada: User, client_for: ClientFor, settings: Any) -> None:
     settings.DEMO_MODE = settings.DEBUG = False
     assert client_for(ada).get(reverse("outbox:development_outbox")).status_code == 404

@@ -64,6 +64,44 @@ def test_autosave_by_htmx_answers_saved_at_with_the_new_version(
     assert 'value="1"' in body and 'hx-swap-oob="true"' in body
 
 
+TOO_LONG = "Not saved: the text is too long. A section can be at most 20,000 characters."
+BAD_VERSION = (
+    "Not saved: the page did not send which version of this section you edited. "
+    "Copy your text, reload the page and paste it in again."
+)
+NULL = (
+    "Not saved: the text contains a null character, which cannot be stored. "
+    "It is invisible and usually comes with pasted text: delete what you pasted and type it instead."
+)
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ({"text": "x" * 20001, "version": "0"}, TOO_LONG),
+        ({"text": "Grandmother helps", "version": "two"}, BAD_VERSION),
+        ({"text": "Grandmother helps", "version": "-1"}, BAD_VERSION),
+        ({"text": "Grandmother helps"}, BAD_VERSION),
+        ({"text": "Grandmother\x00 helps", "version": "0"}, NULL),
+    ],
+)
+def test_an_autosave_that_cannot_be_saved_says_what_is_wrong(
+    held: SupervisionSession,
+    gina: User,
+    client_for: Callable[[User], Client],
+    data: dict[str, str],
+    says: str,
+    htmx: bool,
+) -> None:
+    item = held.items.get()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client_for(gina).post(f"/gcs/items/{item.pk}/minutes/strengths/", data, follow=not htmx, headers=headers)
+    assert response.status_code == 200
+    assert says in response.content.decode().replace("&#x27;", "'")
+    assert not item.entries.exists()
+
+
 def test_autosave_conflict_shows_both_texts(
     held: SupervisionSession, gina: User, mo: User, client_for: Callable[[User], Client]
 ) -> None:

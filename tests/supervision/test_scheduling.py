@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -221,3 +222,104 @@ def test_moving_and_cancelling_audit_whether_a_reason_was_given_but_not_the_reas
     assert events.filter(detail__cancelled=True).exists()
     for event in events:
         assert "Smith" not in str(event.detail) and "Jones" not in str(event.detail)
+
+
+def _next_clock_change(month: int) -> dt.date:
+    """The next last Sunday of March (3) or October (10): a day the clocks change."""
+    year = timezone.localdate().year
+    while True:
+        last = dt.date(year, month, 31)
+        sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+        if sunday > timezone.localdate():
+            return sunday
+        year += 1
+
+
+def _edit(client: Client, session: SupervisionSession, day: dt.date, start: str, end: str) -> Any:
+    return client.post(
+        f"/gcs/sessions/{session.pk}/edit/",
+        {"day": day.isoformat(), "start_time": start, "end_time": end, "location": "", "online_url": ""},
+    )
+
+
+def test_the_session_form_refuses_a_time_the_clocks_skip_or_repeat_on_its_field(
+    upcoming: SupervisionSession, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(gina)
+    spring, autumn = _next_clock_change(3), _next_clock_change(10)
+    skipped = _edit(client, upcoming, spring, "01:30", "03:00")
+    assert skipped.status_code == 200
+    assert skipped.context["form"].errors == {
+        "start_time": [
+            f"1:30am on {spring:%-d %B %Y} does not exist: the clocks go forward an hour at 1am. "
+            "Choose a time before 1am or from 2am."
+        ]
+    }
+    repeated = _edit(client, upcoming, autumn, "00:30", "01:15")
+    assert repeated.context["form"].errors == {
+        "end_time": [
+            f"1:15am on {autumn:%-d %B %Y} happens twice: the clocks go back an hour at 2am. "
+            "Choose a time before 1am or from 2am."
+        ]
+    }
+    assert "the clocks go back an hour" in repeated.content.decode()
+    before = (upcoming.start, upcoming.end)
+    upcoming.refresh_from_db()
+    assert (upcoming.start, upcoming.end) == before
+    assert upcoming.meeting is not None and upcoming.meeting.sequence == 0
+
+
+def test_a_session_moved_across_the_clock_change_keeps_the_times_typed(
+    upcoming: SupervisionSession, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    spring = _next_clock_change(3)
+    assert _edit(client_for(gina), upcoming, spring, "00:30", "03:00").status_code == 302
+    upcoming.refresh_from_db()
+    start, end = timezone.localtime(upcoming.start), timezone.localtime(upcoming.end)
+    assert (start.date(), f"{start:%H:%M}", f"{end:%H:%M}") == (spring, "00:30", "03:00")
+    assert upcoming.end - upcoming.start == dt.timedelta(hours=1, minutes=30)  # an hour of it never happens
+
+
+def test_a_time_the_session_service_refuses_is_shown_on_the_field_it_is_about(
+    upcoming: SupervisionSession, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = _edit(client_for(gina), upcoming, yesterday, "10:00", "12:00")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"start_time": ["A session cannot be moved into the past."]}
+
+
+def test_a_session_that_would_end_before_it_starts_is_refused_on_its_end(
+    upcoming: SupervisionSession, gina: User
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.move_session(session=upcoming, start=upcoming.end, end=upcoming.start, by=gina)
+    assert refused.value.message_dict == {"end": ["The session must end after it starts."]}
+
+
+def test_a_reason_typed_for_a_move_is_on_the_session_page_and_never_in_the_emails(
+    upcoming: SupervisionSession, gina: User, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    reason = "Mrs Okonkwo is in hospital"
+    start = timezone.localtime(upcoming.start) + dt.timedelta(days=1)
+    response = client_for(gina).post(
+        f"/gcs/sessions/{upcoming.pk}/edit/",
+        {
+            "day": start.date().isoformat(),
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "location": "Room 4",
+            "online_url": "",
+            "reason": reason,
+        },
+    )
+    assert response.status_code == 302
+    page = client_for(alice).get(f"/gcs/sessions/{upcoming.pk}/").content.decode()
+    assert "Reason for the last change" in page and reason in page
+    services.cancel_session(session=upcoming, by=gina, reason="Okonkwo family court date")
+    sent = OutboxMessage.objects.filter(to__icontains=alice.email, template__in=["meeting_update", "meeting_cancelled"])
+    assert sent.count() == 2
+    for message in sent:
+        for text in (message.subject, message.text, message.html, message.calendar):
+            assert "Okonkwo" not in text and "hospital" not in text and "court" not in text
+        assert "A reason was given" in message.text
