@@ -186,11 +186,16 @@ class AccountLock(models.Model):
         ordering = ["-locked_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(locked_until__gt=models.F("locked_at")), name="account_lock_ends_after_it_starts"
+                condition=models.Q(locked_until__gt=models.F("locked_at")),
+                name="account_lock_ends_after_it_starts",
+                violation_error_code="lock_ends_before_it_starts",
+                violation_error_message="A sign-in lock must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=models.Q(unlocked_at__isnull=True) | models.Q(unlocked_by__isnull=False),
                 name="account_lock_unlocked_by_someone",
+                violation_error_code="unlocked_by_nobody",
+                violation_error_message="Say which administrator lifted the lock.",
             ),
         ]
 

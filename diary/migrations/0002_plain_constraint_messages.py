@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_plain_constraint_messages"),
+        ("accounts", "0004_plain_constraint_messages"),
         ("diary", "0001_initial"),
         ("outbox", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
