@@ -1,4 +1,4 @@
-"""A small client for ClamAV's daemon (clamd): PING and INSTREAM, nothing else.
+"""A small client for ClamAV's daemon (clamd): PING, VERSION and INSTREAM, nothing else.
 
 The `clamd` package on PyPI was last released in 2014: it sets its timeout only
 after connecting (a TCP connect to a dead host hangs), writes with `send` rather
@@ -90,6 +90,16 @@ def ping() -> None:
             raise ScannerUnavailable(f"clamd did not answer PING: {exc}") from exc
     if reply != "PONG":
         raise ScannerUnavailable(f"clamd answered PING with {reply!r}")
+
+
+def version() -> str:
+    """clamd's version and its signature database's version and date, e.g. `ClamAV 1.4.6/27830/Tue Nov 24 ...`."""
+    with _connect() as conn:
+        try:
+            conn.sendall(b"zVERSION\0")
+            return _read_reply(conn)
+        except OSError as exc:
+            raise ScannerUnavailable(f"clamd did not answer VERSION: {exc}") from exc
 
 
 def scan(stream: IO[bytes]) -> Verdict:

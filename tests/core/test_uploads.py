@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from core.models import AuditEvent
 from core.uploads import clamav, detect_kind, store_upload, validate_upload
@@ -183,3 +185,16 @@ def test_a_stored_upload_gets_a_generated_name_and_keeps_the_given_name_for_disp
     assert validated.display_name == "chronology (final).pdf"
     assert re.fullmatch(r"fgc/documents/7/[0-9a-f]{32}\.pdf", stored)
     assert default_storage.exists(stored)
+
+
+def test_check_scanner_reports_the_database_and_finds_the_test_file() -> None:
+    out = StringIO()
+    call_command("check_scanner", stdout=out)
+    assert "Scanner OK" in out.getvalue()
+    assert SIGNATURE in out.getvalue()
+
+
+def test_check_scanner_fails_when_the_scanner_is_unavailable(settings: Any, tmp_path: Path) -> None:
+    settings.KINFOLK_CLAMD_SOCKET = str(tmp_path / "nobody.sock")
+    with pytest.raises(CommandError, match="is unavailable"):
+        call_command("check_scanner", stdout=StringIO())
