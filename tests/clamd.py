@@ -118,3 +118,4 @@ def clamd() -> Iterator[ClamdDaemon]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -16,7 +16,9 @@ Refused:
 - links to anything but http, https and mailto addresses (a `file:` or `smb:`
   link leaks a Windows sign-in when clicked);
 - attached files, RichMedia, 3D, sound, movie and screen annotations, XFA forms;
-- encryption of any kind, because encrypted objects cannot be checked.
+- encryption of any kind, because encrypted objects cannot be checked;
+- damage: a cross-reference table that does not match, or any object qpdf
+  warns about (it reads on with a guess, and a viewer may guess otherwise).
 
 Ordinary links (`/Link` annotations to web and mail addresses, as Word and
 LibreOffice write for every hyperlink) are kept: the viewer asks before it
@@ -94,6 +96,10 @@ def check_pdf(data: bytes) -> None:
                     _check_dictionary(dictionary, watched)
         except (PdfError, RuntimeError) as exc:
             raise _damaged() from exc
+        # qpdf warns, and reads on, where an object is broken (an object it reads as null
+        # may be something else to a viewer): such a file is damaged, not repaired.
+        if pdf.get_warnings():
+            raise _damaged()
 
 
 def _encrypted() -> Exception:
@@ -123,12 +129,14 @@ def _dictionaries_within(root: Object) -> Iterator[tuple[Dictionary | Stream, fr
         obj = stack.pop()
         if isinstance(obj, Array):
             children: Iterable[Any] = obj
-        else:
+        elif isinstance(obj, Dictionary | Stream):
             keys = obj.keys()
             watched = _WATCHED_KEYS.intersection(keys)
             if watched:
                 yield obj, watched  # type: ignore[misc]
             children = (obj[key] for key in keys)
+        else:  # an indirect number, string, name or null
+            continue
         # pikepdf hands numbers and booleans back as Python values; only containers matter.
         stack.extend(child for child in children if isinstance(child, _CONTAINERS) and not child.is_indirect)
 

@@ -305,6 +305,11 @@ def pdf_with_broken_cross_reference() -> bytes:
     return minimal_pdf().replace(b"%PDF-1.4\n", b"%PDF-1.4\n" + b"%" + b"x" * 40 + b"\n", 1)
 
 
+def pdf_with_a_broken_object() -> bytes:
+    """A font dictionary that never closes: qpdf warns and reads it as something else; a viewer may not."""
+    return minimal_pdf().replace(b"/BaseFont /Helvetica >>", b"/BaseFont /Helvetica <<")
+
+
 def eicar_pdf() -> bytes:
     """The EICAR test string inside an otherwise ordinary PDF (in a comment, as ClamAV scans raw bytes)."""
     return minimal_pdf(comment=EICAR)
@@ -424,6 +429,7 @@ BAD: list[Sample] = [
     Sample("restricted.pdf", pdf_with_owner_password_only, "password-protected or encrypted"),
     Sample("truncated.pdf", truncated_pdf, "damaged or is not a complete PDF"),
     Sample("broken-xref.pdf", pdf_with_broken_cross_reference, "damaged or is not a complete PDF"),
+    Sample("broken-object.pdf", pdf_with_a_broken_object, "damaged or is not a complete PDF"),
     Sample("ole.docx", docx_with_ole_object, "contains an embedded object"),
     Sample("nested-ole.docx", docx_with_workbook_carrying_an_ole_object, "contains an embedded object"),
     Sample("program.docx", docx_with_program_inside, "has a program inside it"),
