@@ -133,7 +133,7 @@ def _dictionaries_within(root: Object) -> Iterator[tuple[Dictionary | Stream, fr
             keys = obj.keys()
             watched = _WATCHED_KEYS.intersection(keys)
             if watched:
-                yield obj, watched  # type: ignore[misc]
+                yield obj, watched
             children = (obj[key] for key in keys)
         else:  # an indirect number, string, name or null
             continue
