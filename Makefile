@@ -68,6 +68,7 @@ lint: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=kinfolk.example.gov.uk KINFOLK_ORGANISER_EMAIL=kinfolk-diary@example.gov.uk \
+	  KINFOLK_CLAMD_SOCKET=/run/clamav/clamd.ctl \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -400,9 +400,41 @@ KINFOLK_IMAP_SSL = env_bool("KINFOLK_IMAP_SSL", True)
 if (DEMO_MODE or DEBUG) and "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "outbox.mail_backends.KeepBackend"
 
-# --- Group Case Supervision ---------------------------------------------------------
-# Largest paper (and, later, FGC document) accepted by core.uploads, in bytes.
+# --- Uploads (core.uploads) -------------------------------------------------------------
+# Largest paper (and, later, FGC document) accepted, in bytes. clamd's StreamMaxLength
+# must be larger, or every file near the limit is refused as unscannable.
 KINFOLK_UPLOAD_MAX_BYTES = env_int("KINFOLK_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Every upload is streamed to ClamAV's daemon before it is stored (docs/deploy.md).
+# Name it by its Unix socket, or by host and port.
+KINFOLK_CLAMD_SOCKET = env_str("KINFOLK_CLAMD_SOCKET", "")
+KINFOLK_CLAMD_HOST = env_str("KINFOLK_CLAMD_HOST", "")
+KINFOLK_CLAMD_PORT = env_int("KINFOLK_CLAMD_PORT", 3310)
+# Below gunicorn's 30 s worker timeout, so a hung scanner gives the user a message
+# instead of a killed request.
+KINFOLK_CLAMD_TIMEOUT = env_int("KINFOLK_CLAMD_TIMEOUT", 20)
+if KINFOLK_CLAMD_SOCKET and KINFOLK_CLAMD_HOST:
+    raise ImproperlyConfiguredEnv("Set KINFOLK_CLAMD_SOCKET or KINFOLK_CLAMD_HOST, not both.")
+_scanner_named = bool(KINFOLK_CLAMD_SOCKET or KINFOLK_CLAMD_HOST)
+# On by default in production. Development and demo mode scan only when a daemon is
+# named, so `make run` works on a machine without ClamAV; the upload pages and
+# `manage.py check` then say that files are not scanned.
+KINFOLK_MALWARE_SCAN = env_bool("KINFOLK_MALWARE_SCAN", _scanner_named or not (DEBUG or DEMO_MODE))
+KINFOLK_MALWARE_SCAN_OFF_REASON = env_str("KINFOLK_MALWARE_SCAN_OFF_REASON", "").strip()
+if KINFOLK_MALWARE_SCAN and not _scanner_named:
+    raise ImproperlyConfiguredEnv(
+        "Uploads must be scanned for malware: set KINFOLK_CLAMD_SOCKET (or KINFOLK_CLAMD_HOST and "
+        "KINFOLK_CLAMD_PORT) to the ClamAV daemon, or set KINFOLK_MALWARE_SCAN=off together with "
+        "KINFOLK_MALWARE_SCAN_OFF_REASON. See docs/deploy.md."
+    )
+if not KINFOLK_MALWARE_SCAN and not (DEBUG or DEMO_MODE) and not KINFOLK_MALWARE_SCAN_OFF_REASON:
+    raise ImproperlyConfiguredEnv(
+        "KINFOLK_MALWARE_SCAN=off needs KINFOLK_MALWARE_SCAN_OFF_REASON to say why uploads go unscanned "
+        "(for example, the file store is scanned by another product). See docs/deploy.md."
+    )
+
+# --- Group Case Supervision ---------------------------------------------------------
 # weasyprint logs every layout step at INFO; the minutes task would flood the log.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # type: ignore[index]
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # type: ignore[index]
+# pikepdf (upload checks) announces its C++ log bridge at INFO on every start.
+LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}  # type: ignore[index]

@@ -30,5 +30,7 @@ def kinfolk(request: HttpRequest) -> dict[str, Any]:
         "council_name": settings.COUNCIL_NAME,
         "protective_marking": settings.PROTECTIVE_MARKING,
         "demo_mode": settings.DEMO_MODE and not settings.KINFOLK_ENFORCE_MFA,
+        # Upload pages say so when files are not scanned (development, demo, or turned off with a reason).
+        "uploads_scanned": settings.KINFOLK_MALWARE_SCAN,
         "nav_items": _nav(request),
     }

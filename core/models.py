@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Sign-in failed"
     LOGOUT = "logout", "Signed out"
     INVITE = "invite", "Invited"
+    UPLOAD_REFUSED = "upload_refused", "Upload refused"
 
 
 class AppendOnlyError(RuntimeError):

@@ -26,7 +26,7 @@ from accounts.models import Role, Team, User
 from families.models import CareLeaver, Family
 from tests import factories
 
-pytest_plugins = ["tests.smtp", "tests.browser"]
+pytest_plugins = ["tests.smtp", "tests.browser", "tests.clamd"]
 
 
 @pytest.fixture(autouse=True)

@@ -24,3 +24,9 @@ os.environ["KINFOLK_PRIVATE_MEDIA"] = tempfile.mkdtemp(
     prefix=f"kinfolk-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
 )
 os.environ.setdefault("KINFOLK_STATIC_MANIFEST", "0")
+# Every upload is scanned by a real clamd that tests/clamd.py starts at this path, one per
+# test process; never a developer's own daemon (hence no setdefault).
+os.environ.pop("KINFOLK_CLAMD_HOST", None)
+os.environ["KINFOLK_MALWARE_SCAN"] = "1"
+_clamd_folder = tempfile.mkdtemp(prefix=f"kinfolk-clamd-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+os.environ["KINFOLK_CLAMD_SOCKET"] = f"{_clamd_folder}/clamd.sock"

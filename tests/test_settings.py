@@ -47,16 +47,57 @@ def test_production_refuses_a_short_or_development_secret_key() -> None:
     assert "at least 50 characters" in result.stderr
 
 
-def test_production_starts_with_a_key_and_hosts() -> None:
-    result = run_settings(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": GOOD_KEY,
-            "ALLOWED_HOSTS": "x.gov.uk",
-            "KINFOLK_ORGANISER_EMAIL": "kinfolk-diary@x.gov.uk",
-        }
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "x.gov.uk",
+    "KINFOLK_ORGANISER_EMAIL": "kinfolk-diary@x.gov.uk",
+    "KINFOLK_CLAMD_SOCKET": "/run/clamav/clamd.ctl",
+}
+
+
+def test_production_starts_with_a_key_hosts_and_a_malware_scanner() -> None:
+    result = run_settings(PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_malware_scanner() -> None:
+    result = run_settings({k: v for k, v in PRODUCTION.items() if k != "KINFOLK_CLAMD_SOCKET"})
+    assert result.returncode != 0
+    assert "Uploads must be scanned for malware" in result.stderr
+
+
+def test_production_refuses_to_turn_scanning_off_without_a_reason() -> None:
+    result = run_settings({**PRODUCTION, "KINFOLK_MALWARE_SCAN": "off"})
+    assert result.returncode != 0
+    assert "KINFOLK_MALWARE_SCAN_OFF_REASON" in result.stderr
+
+
+def test_production_may_turn_scanning_off_with_a_reason() -> None:
+    reason = "The file share is scanned by the council's endpoint protection"
+    result = run_settings({**PRODUCTION, "KINFOLK_MALWARE_SCAN": "off", "KINFOLK_MALWARE_SCAN_OFF_REASON": reason})
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_scans_through_a_host_and_port_as_well() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "KINFOLK_CLAMD_SOCKET"}
+    result = run_settings({**env, "KINFOLK_CLAMD_HOST": "clamav.internal", "KINFOLK_CLAMD_PORT": "3310"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_runs_without_a_scanner_and_the_checks_say_so() -> None:
+    """`make run` must work on a machine without ClamAV."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KINFOLK_", "SECRET", "ALLOWED", "DEBUG"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "KINFOLK_DEMO": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
+    assert "Uploads are not scanned for malware" in result.stdout + result.stderr
 
 
 def test_a_malformed_boolean_stops_start_up_naming_the_variable(monkeypatch) -> None:

@@ -167,7 +167,12 @@ class Paper(models.Model):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     file = models.FileField(upload_to=paper_upload_to, max_length=300)
-    name = models.CharField(max_length=150, help_text="The sanitised file name shown and downloaded.")
+    # The stored file's name is generated (core.uploads.store_upload); the name the presenter
+    # gave, which often names the family, lives only here and is shown only to those who may
+    # read the paper.
+    name = models.CharField(
+        max_length=150, help_text="The name the presenter gave the file, cleaned: shown and offered on download."
+    )
     kind = models.CharField(max_length=10)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -108,13 +108,15 @@ def delete_stored_files(names: Iterable[str]) -> None:
 
 
 def upload_paper(*, item: AgendaItem, upload: File[Any], by: User) -> Paper:
-    """Validate by content, store privately and record the paper; flag it if late.
+    """Scan and validate by content, store privately and record the paper; flag it if late.
 
     Nothing is stored for a refused file, and a file stored for a paper whose
-    row then fails to save is removed again.
+    row then fails to save is removed again. The file is stored under a
+    generated name; the name the presenter gave is kept only as the paper's
+    display name, because papers are often named after the family.
     """
     _check_papers_open(item.session)  # fail fast, before anything is stored
-    validated = validate_upload(upload)
+    validated = validate_upload(upload, for_obj=item)
     stored = store_upload(upload, validated, directory=f"gcs/papers/{item.session_id}")
     try:
         with transaction.atomic():
@@ -123,7 +125,7 @@ def upload_paper(*, item: AgendaItem, upload: File[Any], by: User) -> Paper:
             _check_papers_open(session)
             paper = Paper(
                 item=item,
-                name=validated.name,
+                name=validated.display_name,
                 kind=validated.kind,
                 content_type=validated.content_type,
                 size=validated.size,

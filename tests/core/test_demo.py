@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from accounts.demo import USERS
@@ -12,6 +13,7 @@ from accounts.models import Role, Team, User
 from families.models import CareLeaver, Family
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_the_demo_command_is_idempotent_and_prints_a_login_for_every_role(db) -> None:
     out = StringIO()
     call_command("demo", stdout=out)

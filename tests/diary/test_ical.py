@@ -241,7 +241,13 @@ def test_the_summary_for_people_reads_method_uid_sequence_and_attendees(gina: Us
 
 # --- The organiser mailbox in production settings -------------------------------------
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p" * 64, "ALLOWED_HOSTS": "x.gov.uk", "KINFOLK_DEMO": "0"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "p" * 64,
+    "ALLOWED_HOSTS": "x.gov.uk",
+    "KINFOLK_DEMO": "0",
+    "KINFOLK_CLAMD_SOCKET": "/run/clamav/clamd.ctl",  # production also needs a malware scanner
+}
 
 
 def test_production_refuses_to_start_without_the_organiser_mailbox() -> None:

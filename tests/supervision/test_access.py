@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 
 from accounts.models import User
@@ -133,6 +134,7 @@ def test_the_conflict_page_without_javascript_is_audited(
     assert _views(gina, "entry_conflict") == 2
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_the_audit_trail_never_holds_a_papers_file_name_or_a_typed_reason(
     north_group: SupervisionGroup,
     upcoming_with_item: SupervisionSession,
@@ -144,8 +146,8 @@ def test_the_audit_trail_never_holds_a_papers_file_name_or_a_typed_reason(
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.core.uploads_corpus import minimal_pdf
     from tests.supervision.helpers import held_session, minute_and_submit
-    from tests.supervision.uploads_corpus import minimal_pdf
 
     item = upcoming_with_item.items.get()
     paper = services.upload_paper(

@@ -96,12 +96,13 @@ def test_publishing_the_agenda_tells_every_member_with_case_references_only(
         assert f"/gcs/sessions/{upcoming_with_item.pk}/" in email.text
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_a_presenter_without_papers_is_reminded_before_the_deadline_until_they_upload(
     upcoming_with_item: SupervisionSession, alice: User
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.supervision.uploads_corpus import minimal_pdf
+    from tests.core.uploads_corpus import minimal_pdf
 
     item = upcoming_with_item.items.get()
     reminder = Reminder.objects.get(key=f"gcs:item:{item.pk}:papers-missing")

@@ -17,9 +17,9 @@ from families.models import Family
 from supervision import services
 from supervision.models import MinutesEntry, SupervisionGroup
 from tests.browser import assert_accessible, log_in, screenshot
+from tests.core.uploads_corpus import minimal_pdf
 from tests.supervision import factories as gcs
 from tests.supervision.helpers import held_session, minute_and_submit
-from tests.supervision.uploads_corpus import minimal_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +122,7 @@ def test_the_minute_taker_types_minutes_that_save_themselves_and_resolves_a_conf
     assert_accessible(page)
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_every_gcs_page_has_no_wcag_violations(
     browser_page: Any,
     live_server: Any,

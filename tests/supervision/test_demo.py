@@ -10,6 +10,7 @@ from supervision.models import MinutesVersion, Paper, SupervisionSession
 from tests.supervision.helpers import pdf_pages
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 @pytest.mark.django_db
 def test_the_demo_has_past_minutes_with_pdfs_and_an_upcoming_agenda_and_can_run_twice() -> None:
     build_demo_borough()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -14,9 +15,9 @@ from accounts.models import Team, User
 from supervision import services
 from supervision.models import Action, SupervisionGroup, SupervisionSession
 from tests import factories
+from tests.core.uploads_corpus import minimal_pdf
 from tests.supervision import factories as gcs
 from tests.supervision.helpers import held_session
-from tests.supervision.uploads_corpus import minimal_pdf
 
 
 def _grow(
@@ -43,6 +44,7 @@ def _count(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("clamd")  # uploads papers, which are scanned
 def test_gcs_pages_use_the_same_number_of_queries_for_small_and_large_sessions(
     north_group: SupervisionGroup, north: Team, alice: User, gina: User, client_for: Callable[[User], Client]
 ) -> None:

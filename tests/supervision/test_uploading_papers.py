@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +21,11 @@ from core.models import AuditEvent
 from core.uploads import sanitise_filename
 from supervision import services
 from supervision.models import Paper, SupervisionSession
-from tests.supervision import uploads_corpus as corpus
+from tests.clamd import SIGNATURE
+from tests.core import uploads_corpus as corpus
+
+# Every upload here really goes to ClamAV (tests/clamd.py).
+pytestmark = pytest.mark.usefixtures("clamd")
 
 
 def _stored_files() -> set[str]:
@@ -29,52 +38,26 @@ def _upload(session: SupervisionSession, user: User, name: str, data: bytes) -> 
     return services.upload_paper(item=item, upload=SimpleUploadedFile(name, data), by=user)
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "kind"),
-    [
-        ("chronology.pdf", corpus.minimal_pdf(), "pdf"),
-        ("assessment.docx", corpus.minimal_docx(), "docx"),
-        ("plan.odt", corpus.minimal_odt(), "odt"),
-        ("misnamed.txt", corpus.minimal_pdf(), "pdf"),
-    ],
-    # Named ids: the zip bytes carry a timestamp, and parallel workers must collect the same ids.
-    ids=["chronology.pdf", "assessment.docx", "plan.odt", "misnamed.txt"],
-)
+@pytest.mark.parametrize("sample", corpus.GOOD, ids=[s.name for s in corpus.GOOD])
 def test_it_accepts_pdf_word_and_opendocument_by_their_content(
-    upcoming_with_item: SupervisionSession, alice: User, name: str, data: bytes, kind: str
+    upcoming_with_item: SupervisionSession, alice: User, sample: corpus.Sample
 ) -> None:
-    paper = _upload(upcoming_with_item, alice, name, data)
-    assert paper.kind == kind
-    assert paper.name.endswith(f".{kind}")
+    paper = _upload(upcoming_with_item, alice, sample.name, sample.make())
+    assert paper.kind == sample.expect
+    assert paper.name.endswith(f".{sample.expect}")
     assert not paper.late
     assert default_storage.exists(paper.file.name)
     assert paper.file.name.startswith(f"gcs/papers/{upcoming_with_item.pk}/")
 
 
-BAD_UPLOADS: list[tuple[str, Callable[[], bytes], str]] = [
-    ("notes.pdf", corpus.plain_text, "must be a PDF, Word (.docx) or OpenDocument text (.odt)"),
-    ("report.pdf", corpus.windows_exe, "is a Windows program"),
-    ("report.docx", corpus.elf_binary, "is a Linux program"),
-    ("macro.docm", corpus.docm, "contains macros"),
-    ("sneaky.docx", corpus.docx_with_vba_part_only, "contains macros"),
-    ("sneaky.odt", corpus.odt_with_basic_macros, "contains macros"),
-    ("bomb.docx", corpus.zip_bomb, "archive bomb"),
-    ("parts.docx", lambda: corpus.many_entries(2500), "too many parts"),
-    ("old.doc", corpus.legacy_doc, "old-style Word document"),
-    ("empty.pdf", lambda: b"", "The selected file is empty"),
-    ("script.pdf", corpus.pdf_with_javascript, "active content"),
-    ("sheet.docx", corpus.xlsx, "not a Word document"),
-]
-
-
-@pytest.mark.parametrize(("name", "make", "message"), BAD_UPLOADS, ids=[b[0] for b in BAD_UPLOADS])
+@pytest.mark.parametrize("sample", corpus.BAD, ids=[s.name for s in corpus.BAD])
 def test_it_refuses_bad_uploads_with_a_clear_message_and_stores_nothing(
-    upcoming_with_item: SupervisionSession, alice: User, name: str, make: Callable[[], bytes], message: str
+    upcoming_with_item: SupervisionSession, alice: User, sample: corpus.Sample
 ) -> None:
     before = _stored_files()
     with pytest.raises(ValidationError) as refused:
-        _upload(upcoming_with_item, alice, name, make())
-    assert message in " ".join(refused.value.messages)
+        _upload(upcoming_with_item, alice, sample.name, sample.make())
+    assert sample.expect_after_scanning in " ".join(refused.value.messages)
     assert Paper.objects.count() == 0
     assert _stored_files() == before
 
@@ -88,25 +71,25 @@ def test_it_refuses_a_file_over_the_size_limit(upcoming_with_item: SupervisionSe
     assert _stored_files() == before
 
 
-PAGE_CORPUS = [BAD_UPLOADS[1], BAD_UPLOADS[3], BAD_UPLOADS[6], BAD_UPLOADS[9]]
+PAGE_CORPUS = [s for s in corpus.BAD if s.name in {"report.pdf", "macro.docm", "bomb.docx", "empty.pdf", "locked.pdf"}]
 
 
-@pytest.mark.parametrize(("name", "make", "message"), PAGE_CORPUS, ids=[b[0] for b in PAGE_CORPUS])
+@pytest.mark.parametrize("sample", PAGE_CORPUS, ids=[s.name for s in PAGE_CORPUS])
 def test_the_upload_page_refuses_bad_files_with_the_message_on_the_form_and_stores_nothing(
     upcoming_with_item: SupervisionSession,
     alice: User,
     client_for: Callable[[User], Client],
-    name: str,
-    make: Callable[[], bytes],
-    message: str,
+    sample: corpus.Sample,
 ) -> None:
     item = upcoming_with_item.items.get()
     before = _stored_files()
-    response = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": SimpleUploadedFile(name, make())})
+    response = client_for(alice).post(
+        f"/gcs/items/{item.pk}/papers/", {"file": SimpleUploadedFile(sample.name, sample.make())}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in body
-    assert message in body.replace("&#x27;", "'")
+    assert sample.expect_after_scanning in body.replace("&#x27;", "'")
     assert Paper.objects.count() == 0
     assert _stored_files() == before
 
@@ -262,3 +245,99 @@ def test_the_papers_pack_holds_every_paper_in_running_order(
     ref = upcoming_with_item.items.get().family.case_reference
     assert names == [f"01 {ref}/one.pdf", f"01 {ref}/two.docx"]
     assert AuditEvent.objects.filter(action="download", object_type="supervision.SupervisionSession").exists()
+
+
+# --- Malware scanning (ClamAV) ---------------------------------------------------------------
+
+
+def test_the_upload_page_refuses_a_file_with_malware_audits_it_and_stores_nothing(
+    upcoming_with_item: SupervisionSession, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    item = upcoming_with_item.items.get()
+    before = _stored_files()
+    upload = SimpleUploadedFile("Smithson referral.pdf", corpus.eicar_pdf())
+    body = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": upload}).content.decode()
+    assert "govuk-error-summary" in body
+    assert "contains a virus or other malware and was refused" in body
+    assert Paper.objects.count() == 0
+    assert _stored_files() == before
+    event = AuditEvent.objects.get(action="upload_refused")
+    assert event.actor == alice
+    assert (event.object_type, event.object_id) == ("supervision.AgendaItem", str(item.pk))
+    assert event.detail["reason"] == "malware"
+    assert event.detail["signature"].startswith(SIGNATURE)
+    assert "Smithson" not in f"{event.detail} {event.object_repr} {event.path}"
+
+
+def test_the_upload_page_says_when_the_scanner_is_unavailable_and_stores_nothing(
+    upcoming_with_item: SupervisionSession,
+    alice: User,
+    client_for: Callable[[User], Client],
+    tmp_path: Path,
+    settings: Any,
+) -> None:
+    settings.KINFOLK_CLAMD_SOCKET = str(tmp_path / "nothing-listens-here.sock")
+    item = upcoming_with_item.items.get()
+    before = _stored_files()
+    upload = SimpleUploadedFile("chronology.pdf", corpus.minimal_pdf())
+    body = client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": upload}).content.decode()
+    assert "could not be checked for viruses because the virus scanner is not available" in body
+    assert Paper.objects.count() == 0
+    assert _stored_files() == before
+
+
+def test_the_upload_page_warns_only_when_files_are_not_scanned(
+    upcoming_with_item: SupervisionSession, alice: User, client_for: Callable[[User], Client], settings: Any
+) -> None:
+    item = upcoming_with_item.items.get()
+    client = client_for(alice)
+    assert "not scanned for viruses" not in client.get(f"/gcs/items/{item.pk}/papers/").content.decode()
+    settings.KINFOLK_MALWARE_SCAN = False
+    assert "not scanned for viruses" in client.get(f"/gcs/items/{item.pk}/papers/").content.decode()
+
+
+# --- Stored names ------------------------------------------------------------------------------
+
+
+def test_a_paper_is_stored_under_a_generated_name_and_downloaded_under_the_name_it_was_given(
+    upcoming_with_item: SupervisionSession,
+    alice: User,
+    mo: User,
+    client_for: Callable[[User], Client],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    item = upcoming_with_item.items.get()
+    upload = SimpleUploadedFile("Smithson family chronology.pdf", corpus.minimal_pdf())
+    client_for(alice).post(f"/gcs/items/{item.pk}/papers/", {"file": upload})
+    paper = Paper.objects.get()
+    assert paper.name == "Smithson family chronology.pdf"
+    assert re.fullmatch(rf"gcs/papers/{upcoming_with_item.pk}/[0-9a-f]{{32}}\.pdf", paper.file.name)
+    assert not any("Smithson" in path for path in _stored_files())
+    response = client_for(mo).get(f"/gcs/papers/{paper.pk}/")
+    assert 'filename="Smithson family chronology.pdf"' in response["Content-Disposition"]
+    client_for(alice).post(f"/gcs/papers/{paper.pk}/delete/")
+    events = AuditEvent.objects.filter(object_type="supervision.Paper")
+    assert set(events.values_list("action", flat=True)) == {"create", "download", "delete"}
+    for event in AuditEvent.objects.all():
+        assert "Smithson" not in f"{event.detail} {event.object_repr} {event.path}", event.action
+    assert "Smithson" not in caplog.text
+
+
+def test_papers_stored_under_their_given_names_are_moved_to_generated_names(
+    upcoming_with_item: SupervisionSession, alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The data migration for papers uploaded before names were generated."""
+    migration = importlib.import_module("supervision.migrations.0002_papers_stored_under_generated_names")
+    paper = _upload(upcoming_with_item, alice, "p.pdf", corpus.minimal_pdf())
+    old = default_storage.save(f"gcs/papers/{upcoming_with_item.pk}/{'a' * 32}/Smithson chronology.pdf", paper.file)
+    default_storage.delete(paper.file.name)
+    Paper.objects.filter(pk=paper.pk).update(file=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.store_papers_under_generated_names(django_apps, None)
+    paper.refresh_from_db()
+    assert re.fullmatch(rf"gcs/papers/{upcoming_with_item.pk}/[0-9a-f]{{32}}\.pdf", paper.file.name)
+    with default_storage.open(paper.file.name, "rb") as stored:
+        assert stored.read() == corpus.minimal_pdf()
+    assert not default_storage.exists(old)
+    assert not any("Smithson" in path for path in _stored_files())

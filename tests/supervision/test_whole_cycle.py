@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -26,15 +27,16 @@ from families.models import Family
 from outbox.services import send_due_messages
 from supervision.models import MinutesStatus, SupervisionGroup
 from tests.assertions import assert_invite_email
+from tests.core.uploads_corpus import minimal_docx, minimal_pdf
 from tests.smtp import SMTPServer
 from tests.supervision import factories as gcs
-from tests.supervision.uploads_corpus import minimal_docx, minimal_pdf
 
 
 def _attachment_types(message: Any) -> list[str]:
     return [part.get_content_type() for part in message.iter_attachments()]
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_a_coordinator_runs_a_session_from_diary_to_circulated_minutes(
     smtp_server: SMTPServer,
     north: Team,

@@ -19,8 +19,8 @@ from families.models import Family
 from supervision import services
 from supervision.models import Action, AgendaItem, MinutesEntry, SupervisionGroup, SupervisionSession
 from tests import factories
+from tests.core.uploads_corpus import minimal_pdf
 from tests.supervision.helpers import held_session, minute_and_submit
-from tests.supervision.uploads_corpus import minimal_pdf
 
 Write = Callable[[SupervisionSession, AgendaItem, User], object]
 
@@ -62,6 +62,7 @@ WRITES: dict[str, Write] = {
 }
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 @pytest.mark.parametrize("state", ["submitted", "approved"])
 @pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
 def test_each_write_is_refused_once_the_minutes_are_submitted_or_approved_even_from_a_stale_page(
