@@ -38,7 +38,7 @@ def store_papers_under_generated_names(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0001_initial")]
+    dependencies = [("supervision", "0002_plain_constraint_messages")]
 
     operations = [
         migrations.AlterField(
