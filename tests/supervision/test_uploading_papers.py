@@ -328,7 +328,7 @@ def test_papers_stored_under_their_given_names_are_moved_to_generated_names(
     upcoming_with_item: SupervisionSession, alice: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     """The data migration for papers uploaded before names were generated."""
-    migration = importlib.import_module("supervision.migrations.0002_papers_stored_under_generated_names")
+    migration = importlib.import_module("supervision.migrations.0003_papers_stored_under_generated_names")
     paper = _upload(upcoming_with_item, alice, "p.pdf", corpus.minimal_pdf())
     old = default_storage.save(f"gcs/papers/{upcoming_with_item.pk}/{'a' * 32}/Smithson chronology.pdf", paper.file)
     default_storage.delete(paper.file.name)
