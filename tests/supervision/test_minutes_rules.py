@@ -1,0 +1,446 @@
+"""The rules of the minutes services one by one: what each refuses, what it changes, and what it leaves alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from core.localtime import local_datetime
+from core.models import AuditEvent
+from diary.models import Reminder
+from diary.workdays import next_working_day
+from families.models import Family
+from outbox.models import OutboxMessage
+from supervision import services
+from supervision.models import (
+    Action,
+    ActionStatus,
+    AttendanceStatus,
+    MinutesEntry,
+    MinutesStatus,
+    MinutesVersion,
+    SupervisionGroup,
+    SupervisionSession,
+)
+from supervision.services.minutes import MAX_ENTRY_CHARS
+from tests import factories
+from tests.supervision import factories as gcs
+from tests.supervision.helpers import held_session, minute_and_submit
+
+
+@pytest.fixture
+def held(north_group: SupervisionGroup, north_family: Family, alice: User) -> SupervisionSession:
+    return held_session(north_group, north_family, alice)
+
+
+def _status(session: SupervisionSession) -> str:
+    session.refresh_from_db()
+    return session.minutes_status
+
+
+def _entries() -> list[tuple[str, str, int]]:
+    return list(MinutesEntry.objects.order_by("section").values_list("section", "text", "version"))
+
+
+# --- Writing the minutes ----------------------------------------------------------
+
+
+def test_an_unknown_section_is_refused_and_nothing_is_stored(held: SupervisionSession, gina: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.save_entry(item=held.items.get(), section="gossip", text="x", base_version=0, by=gina)
+    assert refused.value.message_dict == {"section": ["Unknown section."]}
+    assert _entries() == []
+
+
+def test_a_section_may_hold_up_to_the_limit_and_not_a_character_more(held: SupervisionSession, gina: User) -> None:
+    item = held.items.get()
+    with pytest.raises(ValidationError) as refused:
+        services.save_entry(item=item, section="worries", text="w" * (MAX_ENTRY_CHARS + 1), base_version=0, by=gina)
+    assert refused.value.message_dict == {"text": ["A section can be at most 20,000 characters."]}
+    assert _entries() == []
+    saved = services.save_entry(item=item, section="worries", text="w" * MAX_ENTRY_CHARS, base_version=0, by=gina)
+    assert saved.saved
+    assert MAX_ENTRY_CHARS == 20000
+
+
+def test_the_minutes_of_a_cancelled_session_cannot_be_written(
+    upcoming_with_item: SupervisionSession, gina: User, alice: User
+) -> None:
+    services.cancel_session(session=upcoming_with_item, by=gina, reason="Chair unwell")
+    item = upcoming_with_item.items.get()
+    with pytest.raises(ValidationError, match="This session has been cancelled"):
+        services.save_entry(item=item, section="worries", text="x", base_version=0, by=gina)
+    with pytest.raises(ValidationError, match="This session has been cancelled"):
+        services.add_action(item=item, description="x", owner=alice, due_on=timezone.localdate(), by=gina)
+    assert _entries() == []
+    assert not Action.objects.exists()
+
+
+def test_approved_minutes_cannot_be_written_until_a_correction_is_started(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    services.approve_minutes(session=held, by=mo)
+    with pytest.raises(ValidationError, match="approved and locked"):
+        services.save_entry(item=held.items.get(), section="worries", text="late", base_version=1, by=gina)
+
+
+def test_the_first_save_of_a_section_is_version_1_by_its_writer(held: SupervisionSession, gina: User) -> None:
+    result = services.save_entry(item=held.items.get(), section="worries", text="First", base_version=0, by=gina)
+    assert (result.saved, result.conflict) == (True, False)
+    entry = MinutesEntry.objects.get()
+    assert (entry.section, entry.text, entry.version, entry.updated_by) == ("worries", "First", 1, gina)
+    assert entry.updated_at is not None
+
+
+def test_saving_a_section_that_was_never_saved_from_a_later_version_says_it_has_gone(
+    held: SupervisionSession, gina: User
+) -> None:
+    with pytest.raises(ValidationError, match="This section has gone"):
+        services.save_entry(item=held.items.get(), section="worries", text="x", base_version=2, by=gina)
+    assert _entries() == []
+
+
+def test_saving_the_same_text_again_changes_nothing_and_is_no_conflict(
+    held: SupervisionSession, gina: User, mo: User
+) -> None:
+    item = held.items.get()
+    services.save_entry(item=item, section="worries", text="Same", base_version=0, by=gina)
+    again = services.save_entry(item=item, section="worries", text="Same", base_version=1, by=mo)
+    assert (again.saved, again.conflict) == (False, False)
+    stale_but_same = services.save_entry(item=item, section="worries", text="Same", base_version=0, by=mo)
+    assert (stale_but_same.saved, stale_but_same.conflict) == (False, False)
+    entry = MinutesEntry.objects.get()
+    assert (entry.version, entry.updated_by) == (1, gina)
+
+
+def test_a_later_save_records_who_wrote_it(held: SupervisionSession, gina: User, mo: User) -> None:
+    item = held.items.get()
+    services.save_entry(item=item, section="worries", text="Gina's", base_version=0, by=gina)
+    first_at = MinutesEntry.objects.get().updated_at
+    services.save_entry(item=item, section="worries", text="Mo's", base_version=1, by=mo)
+    entry = MinutesEntry.objects.get()
+    assert (entry.text, entry.version, entry.updated_by) == ("Mo's", 2, mo)
+    assert entry.updated_at >= first_at
+
+
+# --- Actions ----------------------------------------------------------------------
+
+
+def test_an_action_may_fall_due_on_the_day_of_the_session_but_not_before(
+    held: SupervisionSession, gina: User, alice: User
+) -> None:
+    item = held.items.get()
+    session_day = timezone.localtime(held.start).date()
+    with pytest.raises(ValidationError) as refused:
+        services.add_action(
+            item=item, description="Late", owner=alice, due_on=session_day - dt.timedelta(days=1), by=gina
+        )
+    assert refused.value.message_dict == {"due_on": ["The due date must be on or after the session."]}
+    action = services.add_action(item=item, description="  Call school  ", owner=alice, due_on=session_day, by=gina)
+    assert (action.description, action.due_on, action.owner, action.created_by) == (
+        "Call school",
+        session_day,
+        alice,
+        gina,
+    )
+    assert (action.group, action.family, action.item) == (held.group, item.family, item)
+
+
+def test_adding_an_action_is_audited_with_ids_and_dates_only(held: SupervisionSession, gina: User, alice: User) -> None:
+    due = timezone.localdate() + dt.timedelta(days=10)
+    action = services.add_action(item=held.items.get(), description="Secret detail", owner=alice, due_on=due, by=gina)
+    event = AuditEvent.objects.get(object_type="supervision.Action", object_id=str(action.pk), action="create")
+    assert event.detail == {"owner": alice.pk, "due_on": due.isoformat()}
+
+
+def test_an_action_reminds_its_owner_ahead_at_nine_and_the_working_day_after_it_falls_due(
+    held: SupervisionSession, north_group: SupervisionGroup, gina: User, alice: User
+) -> None:
+    due = next_working_day(timezone.localdate() + dt.timedelta(days=20))
+    action = services.add_action(item=held.items.get(), description="Visit", owner=alice, due_on=due, by=gina)
+    reminders = {r.template: r for r in Reminder.objects.filter(key__startswith=f"gcs:action:{action.pk}:")}
+    assert set(reminders) == {"gcs_action_due", "gcs_action_overdue"}
+    ahead = reminders["gcs_action_due"]
+    assert ahead.key == f"gcs:action:{action.pk}:due"
+    assert ahead.late_policy == "skip"
+    days_ahead = north_group.action_reminder_working_days
+    assert timezone.localtime(ahead.due_at).time() == dt.time(9, 0)
+    assert timezone.localtime(ahead.due_at).date() < due
+    day = timezone.localtime(ahead.due_at).date()
+    for _ in range(days_ahead):
+        day = next_working_day(day)
+    assert day == due, f"{days_ahead} working days before the due date"
+    overdue = reminders["gcs_action_overdue"]
+    assert overdue.key == f"gcs:action:{action.pk}:overdue"
+    assert timezone.localtime(overdue.due_at) == local_datetime(next_working_day(due), dt.time(9, 0))
+    assert ahead.user == alice and ahead.recipient_email == alice.email
+    assert ahead.context["case_reference"] == action.family.case_reference
+    assert ahead.context["link"].endswith(f"/gcs/groups/{north_group.pk}/actions/?owner={alice.pk}")
+
+
+def test_an_action_changed_to_what_it_already_says_is_not_saved_or_audited(
+    held: SupervisionSession, gina: User, alice: User
+) -> None:
+    due = timezone.localdate() + dt.timedelta(days=10)
+    action = services.add_action(item=held.items.get(), description="Visit", owner=alice, due_on=due, by=gina)
+    before = AuditEvent.objects.count()
+    reminders = set(Reminder.objects.values_list("pk", "status"))
+    services.update_action(action=action, description=" Visit ", owner=alice, due_on=due, by=gina)
+    assert AuditEvent.objects.count() == before
+    assert set(Reminder.objects.values_list("pk", "status")) == reminders
+
+
+def test_changing_a_done_action_does_not_remind_anyone(held: SupervisionSession, gina: User, alice: User) -> None:
+    action = services.add_action(
+        item=held.items.get(), description="Visit", owner=alice, due_on=timezone.localdate(), by=gina
+    )
+    services.set_action_done(action=action, done=True, by=alice)
+    services.update_action(
+        action=action,
+        description="Visit twice",
+        owner=alice,
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+        by=gina,
+    )
+    action.refresh_from_db()
+    assert action.description == "Visit twice"
+    assert not Reminder.objects.filter(key__startswith=f"gcs:action:{action.pk}:", status="pending").exists()
+
+
+def test_an_action_owner_must_be_a_member_when_it_is_changed_too(
+    held: SupervisionSession, gina: User, alice: User, bob: User
+) -> None:
+    action = services.add_action(
+        item=held.items.get(), description="Visit", owner=alice, due_on=timezone.localdate(), by=gina
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.update_action(action=action, description="Visit", owner=bob, due_on=timezone.localdate(), by=gina)
+    assert refused.value.message_dict == {"owner": ["The owner must be a member of the group."]}
+    action.refresh_from_db()
+    assert action.owner == alice
+
+
+def test_deleting_an_action_is_audited_and_refused_once_submitted(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    item = held.items.get()
+    kept = services.add_action(item=item, description="Kept", owner=alice, due_on=timezone.localdate(), by=gina)
+    gone = services.add_action(item=item, description="Gone", owner=alice, due_on=timezone.localdate(), by=gina)
+    gone_id = gone.pk
+    services.delete_action(action=gone, by=gina)
+    assert not Action.objects.filter(pk=gone_id).exists()
+    event = AuditEvent.objects.get(object_type="supervision.Action", object_id=str(gone_id), action="delete")
+    assert event.detail == {"family": item.family_id, "owner": alice.pk}
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    with pytest.raises(ValidationError):
+        services.delete_action(action=Action.objects.get(pk=kept.pk), by=gina)
+    assert Action.objects.filter(pk=kept.pk).exists()
+
+
+def test_marking_done_records_who_and_when_and_reopening_clears_it_and_reminds_again(
+    held: SupervisionSession, gina: User, alice: User
+) -> None:
+    action = services.add_action(
+        item=held.items.get(),
+        description="Visit",
+        owner=alice,
+        due_on=timezone.localdate() + dt.timedelta(days=9),
+        by=gina,
+    )
+    done = services.set_action_done(action=action, done=True, by=alice)
+    done.refresh_from_db()
+    assert (done.status, done.completed_by) == (ActionStatus.DONE, alice)
+    assert done.completed_at is not None
+    assert AuditEvent.objects.filter(object_id=str(action.pk), action="update", detail__status="done").exists()
+    reopened = services.set_action_done(action=done, done=False, by=gina)
+    reopened.refresh_from_db()
+    assert (reopened.status, reopened.completed_by, reopened.completed_at) == (ActionStatus.OPEN, None, None)
+    assert set(
+        Reminder.objects.filter(key__startswith=f"gcs:action:{action.pk}:", status="pending").values_list(
+            "template", flat=True
+        )
+    ) == {"gcs_action_due", "gcs_action_overdue"}
+
+
+def test_marking_an_action_done_twice_or_reopening_an_open_one_changes_nothing(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    action = services.add_action(
+        item=held.items.get(), description="Visit", owner=alice, due_on=timezone.localdate(), by=gina
+    )
+    services.set_action_done(action=action, done=False, by=gina)
+    assert Action.objects.get(pk=action.pk).status == ActionStatus.OPEN
+    services.set_action_done(action=action, done=True, by=alice)
+    before = AuditEvent.objects.count()
+    services.set_action_done(action=Action.objects.get(pk=action.pk), done=True, by=mo)
+    assert Action.objects.get(pk=action.pk).completed_by == alice
+    assert AuditEvent.objects.count() == before
+
+
+# --- Submitting, returning, approving, correcting ----------------------------------
+
+
+def test_submitting_sends_the_minutes_to_every_chair_and_records_who_and_when(
+    held: SupervisionSession, north_group: SupervisionGroup, gina: User, alice: User, mo: User, sam: User
+) -> None:
+    services.update_member(member=north_group.members.get(user=sam), discipline="chair", by=gina)
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    held.refresh_from_db()
+    assert (held.minutes_status, held.minutes_submitted_by) == (MinutesStatus.SUBMITTED, gina)
+    assert held.minutes_submitted_at is not None
+    told = OutboxMessage.objects.filter(template="gcs_minutes_submitted")
+    assert sorted(m.to[0] for m in told) == sorted([mo.email, sam.email])
+    assert AuditEvent.objects.filter(object_id=str(held.pk), detail__minutes="submitted").count() == 1
+
+
+def test_minutes_cannot_be_submitted_twice(held: SupervisionSession, gina: User, alice: User, mo: User) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.submit_minutes(session=held, by=gina)
+    assert OutboxMessage.objects.filter(template="gcs_minutes_submitted").count() == 1
+
+
+def test_minutes_cannot_be_submitted_before_the_session_starts_or_for_a_cancelled_session(
+    upcoming_with_item: SupervisionSession, gina: User, alice: User
+) -> None:
+    with pytest.raises(ValidationError, match="once the session has started"):
+        services.submit_minutes(session=upcoming_with_item, by=gina)
+    services.cancel_session(session=upcoming_with_item, by=gina, reason="Snow")
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.submit_minutes(session=upcoming_with_item, by=gina)
+    assert _status(upcoming_with_item) == MinutesStatus.DRAFT
+
+
+def test_minutes_with_no_family_on_the_agenda_cannot_be_submitted(
+    north_group: SupervisionGroup, gina: User, alice: User
+) -> None:
+    empty = gcs.make_past_session(group=north_group)
+    services.record_attendance(session=empty, statuses={alice.pk: AttendanceStatus.PRESENT}, by=gina)
+    with pytest.raises(ValidationError, match="no families on the agenda"):
+        services.submit_minutes(session=empty, by=gina)
+
+
+def test_attendance_of_apologies_only_is_not_enough_to_submit(
+    held: SupervisionSession, gina: User, alice: User
+) -> None:
+    services.record_attendance(session=held, statuses={alice.pk: AttendanceStatus.APOLOGIES}, by=gina)
+    with pytest.raises(ValidationError, match="Record who attended"):
+        services.submit_minutes(session=held, by=gina)
+
+
+def test_a_group_without_a_chair_cannot_have_its_minutes_submitted(gina: User, alice: User) -> None:
+    team = factories.make_team("Chairless")
+    group = gcs.make_group(team=team, coordinator=gina, minute_taker=gina, members={alice: "social_worker"})
+    session = held_session(group, factories.make_family(team=team, practitioner=alice), alice)
+    services.record_attendance(session=session, statuses={alice.pk: AttendanceStatus.PRESENT}, by=gina)
+    with pytest.raises(ValidationError, match="no chair"):
+        services.submit_minutes(session=session, by=gina)
+    assert _status(session) == MinutesStatus.DRAFT
+
+
+@pytest.mark.parametrize("state", ["draft", "returned", "approved"])
+def test_minutes_that_are_not_submitted_cannot_be_approved(
+    held: SupervisionSession, gina: User, alice: User, mo: User, state: str
+) -> None:
+    if state != "draft":
+        minute_and_submit(held, by=gina, present=[alice, mo])
+        if state == "returned":
+            services.return_minutes(session=held, comments="Add the child's voice", by=mo)
+        else:
+            services.approve_minutes(session=held, by=mo)
+    versions = MinutesVersion.objects.count()
+    with pytest.raises(ValidationError, match="Only submitted minutes can be approved"):
+        services.approve_minutes(session=held, by=mo)
+    assert MinutesVersion.objects.count() == versions
+    assert _status(held) == state
+
+
+@pytest.mark.parametrize("state", ["draft", "approved"])
+def test_only_submitted_minutes_can_be_returned(
+    held: SupervisionSession, gina: User, alice: User, mo: User, state: str
+) -> None:
+    if state == "approved":
+        minute_and_submit(held, by=gina, present=[alice, mo])
+        services.approve_minutes(session=held, by=mo)
+    with pytest.raises(ValidationError, match="Only submitted minutes can be returned"):
+        services.return_minutes(session=held, comments="No", by=mo)
+    assert _status(held) == state
+
+
+def test_returning_needs_a_comment_and_keeps_it_trimmed_until_approval(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    with pytest.raises(ValidationError) as refused:
+        services.return_minutes(session=held, comments="   ", by=mo)
+    assert refused.value.message_dict == {"comments": ["Enter what needs to change."]}
+    assert _status(held) == MinutesStatus.SUBMITTED
+    services.return_minutes(session=held, comments="  Add the child's voice  ", by=mo)
+    held.refresh_from_db()
+    assert held.return_comments == "Add the child's voice"
+    assert AuditEvent.objects.filter(object_id=str(held.pk), detail__minutes="returned").exists()
+    services.submit_minutes(session=held, by=gina)
+    services.approve_minutes(session=held, by=mo)
+    held.refresh_from_db()
+    assert held.return_comments == ""
+
+
+def test_approval_numbers_versions_and_records_who_approved(
+    held: SupervisionSession, gina: User, alice: User, mo: User, sam: User
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo], apologies=[sam])
+    first = services.approve_minutes(session=held, by=mo)
+    assert (first.number, first.approved_by, first.reason) == (1, mo, "")
+    assert first.approved_at is not None
+    assert AuditEvent.objects.filter(object_id=str(held.pk), detail__minutes="approved", detail__version=1).exists()
+    services.start_correction(session=held, reason="  Wrong date  ", by=gina)
+    held.refresh_from_db()
+    assert (held.minutes_status, held.correction_reason) == (MinutesStatus.DRAFT, "Wrong date")
+    services.submit_minutes(session=held, by=gina)
+    second = services.approve_minutes(session=held, by=mo)
+    held.refresh_from_db()
+    assert (second.number, second.reason, held.correction_reason) == (2, "Wrong date", "")
+
+
+def test_a_correction_needs_approved_minutes_and_a_reason(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    with pytest.raises(ValidationError, match="Only approved minutes can be corrected"):
+        services.start_correction(session=held, reason="Typo", by=gina)
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    services.approve_minutes(session=held, by=mo)
+    with pytest.raises(ValidationError) as refused:
+        services.start_correction(session=held, reason="  ", by=gina)
+    assert refused.value.message_dict == {"reason": ["Enter why the minutes need correcting."]}
+    assert _status(held) == MinutesStatus.APPROVED
+
+
+def test_the_snapshot_holds_who_came_every_section_in_order_and_the_actions_by_due_date(
+    held: SupervisionSession, north_family: Family, gina: User, alice: User, mo: User, sam: User
+) -> None:
+    item = held.items.get()
+    later = services.add_action(
+        item=item, description="Later", owner=alice, due_on=timezone.localdate() + dt.timedelta(days=20), by=gina
+    )
+    sooner = services.add_action(
+        item=item, description="Sooner", owner=mo, due_on=timezone.localdate() + dt.timedelta(days=5), by=gina
+    )
+    minute_and_submit(held, by=gina, present=[alice, mo], apologies=[sam])
+    snapshot = services.approve_minutes(session=held, by=mo).snapshot
+    assert [p["name"] for p in snapshot["present"]] == ["Alice Practitioner", "Mo Manager"]
+    assert [p["name"] for p in snapshot["apologies"]] == ["Sam Specialist"]
+    (entry,) = snapshot["items"]
+    assert entry["case_reference"] == north_family.case_reference
+    assert entry["presenter"] == "Alice Practitioner"
+    assert [a["description"] for a in entry["actions"]] == ["Sooner", "Later"]
+    assert entry["actions"][0] == {"description": "Sooner", "owner": "Mo Manager", "due_on": sooner.due_on.isoformat()}
+    assert later.due_on.isoformat() == entry["actions"][1]["due_on"]
+    sections = {s["key"]: s["text"] for s in entry["sections"]}
+    assert sections["worries"] == "Worry about school attendance"
+    assert [s["key"] for s in entry["sections"]][:2] == list(sections)[:2]
+    assert (snapshot["group"], snapshot["start"]) == (held.group.name, held.start.isoformat())
