@@ -3,22 +3,29 @@
 Makes one small change at a time to a module (a comparison flipped or moved
 by one, `and` turned to `or`, an operand of a condition dropped, `not`
 removed, a constant changed, a `raise` or a call statement removed, a
-returned or assigned value replaced by None), runs the tests mapped to that
-module against it, and counts the changes ("mutants") some test failed on
-("killed"). A surviving mutant is a change no test notices: a missing test,
-or a change that makes no difference (an "equivalent" mutant, listed with its
-reason in docs/testing.md).
+returned or assigned value replaced by None), runs the tests that reach the
+changed line against it, and counts the changes ("mutants") some test failed
+on ("killed"). A surviving mutant is a change no test notices: a missing test,
+or a change that makes no difference (an "equivalent" mutant; those are listed
+with their reasons in docs/testing.md).
 
-    make mutate                                   # every module in MODULES below
+    make mutate                                   # every module in TESTS below
     make mutate MODULES=supervision/permissions.py
     .venv/bin/python -m bench.mutate supervision/permissions.py --jobs 2
     .venv/bin/python -m bench.mutate supervision/permissions.py --list   # the mutants, nothing run
+    MUTATE_VERBOSE=1 ...                                                 # which test killed each one
 
-The source files are never written: each test run is a fresh pytest process
-whose import system compiles the mutated syntax tree in place of the module
-(`--run-one`, below), so an interrupted run leaves the working tree as it was
-and runs can go in parallel. Strings are not mutated (messages and template
-names would only add noise), nor are type annotations or docstrings.
+How a module is run:
+1. `--coverage`: the mapped tests, unmutated, under coverage with one context
+   per test, give the tests that reach each line (a module-level line: all).
+2. `--run-many`: one pytest session; for each mutant inside a function it forks,
+   and the child swaps the mutated code into the function and runs that
+   mutant's tests until one fails (`MutantSwitch`).
+3. `--run-one`: a mutant outside any function (a constant, a registration, a
+   default argument) runs in a fresh pytest process whose import system
+   compiles the mutated syntax tree in place of the module (`_MutantFinder`).
+Source files are never written, so an interrupted run leaves the tree as it
+was. Strings, f-strings, docstrings and type annotations are not mutated.
 
 The report (per module: killed/total and every survivor with its line) is
 printed and written to mutate-report.txt.
@@ -47,6 +54,7 @@ from pathlib import Path
 from types import CodeType, FunctionType, ModuleType
 
 import pytest
+from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "mutate-report.txt"
@@ -352,17 +360,14 @@ class Mutator(ast.NodeTransformer):
         self.generic_visit(node)
         candidates: list[tuple[str, Callable[[], ast.AST | None]]] = []
         for position, op in enumerate(node.ops):
-            for table in (NEGATED, BOUNDARY):
-                replacement = table.get(type(op))
-                if replacement is None:
-                    continue
+            for found in [table[type(op)] for table in (NEGATED, BOUNDARY) if type(op) in table]:
 
-                def build(position: int = position, replacement: type[ast.cmpop] = replacement) -> ast.AST:
+                def build(position: int = position, replacement: type[ast.cmpop] = found) -> ast.AST:
                     new = copy.deepcopy(node)
                     new.ops[position] = replacement()
                     return new
 
-                candidates.append((f"{SYMBOL[type(op)]} -> {SYMBOL[replacement]}", build))
+                candidates.append((f"{SYMBOL[type(op)]} -> {SYMBOL[found]}", build))
         return self._candidates(node, candidates)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST | None:
@@ -431,6 +436,7 @@ def mutated_tree(source: str, index: int) -> ast.Module:
     tree = mutator.visit(ast.parse(source))
     if index >= len(mutator.found):
         raise SystemExit(f"no mutant {index}: the module has {len(mutator.found)}")
+    assert isinstance(tree, ast.Module)
     return ast.fix_missing_locations(tree)
 
 
@@ -446,7 +452,7 @@ class _MutantLoader(importlib.machinery.SourceFileLoader):
         super().__init__(fullname, path)
         self.index = index
 
-    def get_code(self, fullname: str) -> object:
+    def get_code(self, fullname: str) -> CodeType:
         # Never the cached bytecode of the real module.
         source = Path(self.path).read_text()
         return compile(mutated_tree(source, self.index), self.path, "exec", dont_inherit=True)
@@ -508,10 +514,6 @@ def run_coverage(path: str, out: str, pytest_args: list[str]) -> int:
     return status
 
 
-class MutantTimeout(Exception):
-    """A test under a mutant ran past its time: the mutant loops (killed)."""
-
-
 def _code_objects(code: CodeType) -> Iterator[CodeType]:
     for const in code.co_consts:
         if isinstance(const, CodeType):
@@ -553,116 +555,117 @@ def _functions_of(module: ModuleType) -> dict[str, FunctionType]:
 
 
 class MutantSwitch:
-    """A pytest plugin: each planned test runs once per mutant, with that mutant's code swapped in.
+    """A pytest plugin: one pytest session, and each mutant tested in a forked copy of it.
 
-    The module is imported once, unmutated. Before each test the function that
-    holds the mutant gets the mutated code (`__code__`, so every reference
-    already taken to the function sees it) and gets its own back after the
-    test's teardown. Tests of a mutant after the first failure are skipped (-x).
+    Django, the test database and the collected tests are set up once. For each
+    mutant the session forks; the child gives the function that holds the
+    mutant its mutated code (`__code__`, so every reference already taken to
+    the function sees it), runs the mutant's tests until one fails (-x), sends
+    the outcome back through a pipe and exits. Whatever a mutant leaves behind
+    (a context variable never reset, a half-written row) dies with its child,
+    so one mutant cannot kill or save another.
     """
 
-    def __init__(self, path: str, plan: list[tuple[int, str, list[str]]], seconds_per_test: int) -> None:
+    def __init__(self, path: str, plan: list[tuple[int, str, list[str]]], seconds_per_mutant: int) -> None:
         self.path = path
         self.plan = plan
-        self.seconds_per_test = seconds_per_test
+        self.seconds_per_mutant = seconds_per_mutant
         self.source = (ROOT / path).read_text()
-        self.mutant_of: dict[str, int] = {}
-        self.function_of = {index: function for index, function, _tests in plan}
+        self.items: dict[str, pytest.Item] = {}
         self.outcome: dict[int, str] = {}
-        self.saved: tuple[FunctionType, CodeType] | None = None
-        self.functions: dict[str, FunctionType] | None = None
+        self.killer: dict[int, str] = {}
+        self.failed: str | None = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        by_id = {item.nodeid: item for item in items if isinstance(item, pytest.Function)}
-        planned: list[pytest.Item] = []
-        for index, _function, tests in self.plan:
-            for nodeid in tests:
-                item = by_id.get(nodeid)
-                if item is None:
-                    continue
-                clone = pytest.Function.from_parent(
-                    item.parent,
-                    name=f"{item.name}@mutant{index}",
-                    callspec=getattr(item, "callspec", None),
-                    fixtureinfo=item._fixtureinfo,  # the request as pytest's own parametrisation builds it
-                    originalname=item.originalname,
-                )
-                self.mutant_of[clone.nodeid] = index
-                planned.append(clone)
-        items[:] = planned
+        self.items = {item.nodeid: item for item in items}
 
-    def _activate(self, index: int) -> bool:
-        if self.functions is None:
-            self.functions = _functions_of(importlib.import_module(module_name(self.path)))
-        function = self.functions.get(self.function_of[index])
+    def _activate(self, index: int, function_name: str) -> bool:
+        functions = _functions_of(importlib.import_module(module_name(self.path)))
+        function = functions.get(function_name)
         if function is None:
             return False
         module_code = compile(mutated_tree(self.source, index), str(ROOT / self.path), "exec", dont_inherit=True)
-        code = next((c for c in _code_objects(module_code) if c.co_qualname == self.function_of[index]), None)
+        code = next((c for c in _code_objects(module_code) if c.co_qualname == function_name), None)
         if code is None:
             return False
-        original = function.__code__
         try:
             function.__code__ = code
         except ValueError:  # a change to the closure's free variables
             return False
-        self.saved = (function, original)
         return True
 
-    def _deactivate(self) -> None:
-        if self.saved is not None:
-            function, original = self.saved
-            function.__code__ = original
-            self.saved = None
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed and self.failed is None:
+            self.failed = report.nodeid
 
-    def _alarm(self, signum: int, frame: object) -> None:
-        raise MutantTimeout
+    def _child(self, index: int, function_name: str, items: list[pytest.Item]) -> tuple[str, str]:
+        if not self._activate(index, function_name):
+            return "cannot swap", ""
+        for position, item in enumerate(items):
+            nextitem = items[position + 1] if position + 1 < len(items) else None
+            runtestprotocol(item, nextitem=nextitem, log=True)
+            if self.failed is not None:
+                return "failed", self.failed
+        return "survived", ""
+
+    def _fork(self, index: int, function_name: str, items: list[pytest.Item]) -> tuple[str, str]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read_end)
+            try:
+                result = self._child(index, function_name, items)
+            except BaseException as error:
+                result = ("error", repr(error)[:200])
+            with os.fdopen(write_end, "w") as pipe:
+                pipe.write(json.dumps(result))
+            os._exit(0)
+        os.close(write_end)
+        deadline = time.monotonic() + self.seconds_per_mutant
+        while True:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(read_end)
+                return "timeout", ""
+            time.sleep(0.05)
+        with os.fdopen(read_end) as pipe:
+            sent = pipe.read()
+        # A child that died without a word (a crash in the interpreter) counts as killed.
+        how, by = json.loads(sent) if sent else ("error", "the test process died")
+        return str(how), str(by)
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        index = self.mutant_of[item.nodeid]
-        if index in self.outcome:
-            pytest.skip(f"mutant {index}: {self.outcome[index]}")
-        if not self._activate(index):
-            self.outcome[index] = "cannot swap"
-            pytest.skip(f"mutant {index}: its function cannot be swapped in place")
-        signal.signal(signal.SIGALRM, self._alarm)
-        signal.alarm(self.seconds_per_test)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        for index, function_name, tests in self.plan:
+            items = [self.items[t] for t in tests if t in self.items]
+            if not items:
+                self.outcome[index] = "not run"
+                continue
+            how, by = self._fork(index, function_name, items)
+            self.outcome[index] = how
+            if by:
+                self.killer[index] = by
+            print("." if how in KILLED else "S", end="", file=sys.stderr, flush=True)
+        return True
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-        yield
-        signal.alarm(0)
-        self._deactivate()
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        index = self.mutant_of.get(report.nodeid)
-        if index is None or index in self.outcome:
-            return
-        if report.failed:
-            timed_out = "MutantTimeout" in str(report.longrepr)
-            self.outcome[index] = "timeout" if timed_out else ("failed" if report.when == "call" else "error")
-        elif report.when == "teardown":
-            self.outcome.setdefault(-1 - index, "ran")  # at least one test ran under it
+KILLED = {"failed", "error", "timeout"}
 
 
 def run_many(path: str, plan_file: str, out: str, pytest_args: list[str]) -> int:
     """In a fresh process: every mutant of the plan, each against its own tests, in one pytest session."""
     plan = [(m["index"], m["function"], m["tests"]) for m in json.loads(Path(plan_file).read_text())]
-    switch = MutantSwitch(path, plan, seconds_per_test=120)
-    # Without -x: a failure ends one mutant's tests (the switch skips the rest), not the session.
+    switch = MutantSwitch(path, plan, seconds_per_mutant=int(os.environ.get("MUTATE_SECONDS_PER_MUTANT", "300")))
     status = int(pytest.main([a for a in pytest_args if a != "-x"], plugins=[switch]))
-    results = {}
-    for index, _function, _tests in plan:
-        if index in switch.outcome:
-            results[index] = switch.outcome[index]
-        else:
-            results[index] = "survived" if (-1 - index) in switch.outcome else "not run"
-    Path(out).write_text(json.dumps(results))
-    return 0 if status in {0, 1} else status
+    Path(out).write_text(json.dumps({"how": switch.outcome, "by": switch.killer}))
+    return status
 
 
 # --- Running them all -----------------------------------------------------------
@@ -736,7 +739,11 @@ def _run_plan(path: str, plan: list[tuple[Mutant, list[str]]]) -> dict[int, str]
         if not out.exists():
             sys.stdout.write(result.stdout.decode()[-3000:] + result.stderr.decode()[-3000:])
             raise SystemExit(f"the in-process run for {path} stopped early")
-        return {int(index): how for index, how in json.loads(out.read_text()).items()}
+        results = json.loads(out.read_text())
+        if os.environ.get("MUTATE_VERBOSE"):
+            for index, test in sorted(results["by"].items(), key=lambda pair: int(pair[0])):
+                print(f"  #{index} killed by {test}", flush=True)
+        return {int(index): how for index, how in results["how"].items()}
 
 
 def mutate_module(path: str, *, jobs: int, only: set[int] | None) -> tuple[list[Outcome], float]:
@@ -773,10 +780,7 @@ def mutate_module(path: str, *, jobs: int, only: set[int] | None) -> tuple[list[
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for outcome in pool.map(lambda m: _run_mutant(path, m, tests_of[m.index], timeout), apart):
             how[outcome.mutant.index] = outcome.how
-    outcomes = [
-        Outcome(by_index[m.index], killed=how[m.index] in {"failed", "error", "timeout"}, how=how[m.index])
-        for m in mutants
-    ]
+    outcomes = [Outcome(by_index[m.index], killed=how[m.index] in KILLED, how=how[m.index]) for m in mutants]
     return outcomes, time.monotonic() - started
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from accounts.models import Role, Team, User
 from families.models import CareLeaver, Family
 from families.permissions import (
+    can_change_family,
     care_leavers_visible_to,
     families_visible_to,
     get_care_leaver_for_user,
@@ -108,3 +109,23 @@ def test_a_care_leaver_is_reached_by_the_adviser_and_the_teams_manager_and_not_f
         assert not outsider.has_perm("families.view_careleaver", north_care_leaver)
         with pytest.raises(Http404):
             get_care_leaver_for_user(outsider, north_care_leaver.pk)
+
+
+def test_someone_still_listed_as_a_teams_manager_after_losing_the_role_may_not_change_its_families(
+    north: Team, north_family: Family
+) -> None:
+    former = factories.make_user("former@example.gov.uk", roles=(Role.PRACTITIONER,), teams=(north,))
+    north.managers.add(former)
+    assert get_family_for_user(former, north_family.pk) == north_family
+    with pytest.raises(PermissionDenied):
+        get_family_for_user(former, north_family.pk, write=True)
+
+
+def test_the_change_rule_on_its_own_refuses_an_inactive_account_and_a_missing_family(
+    north_family: Family, alice: User
+) -> None:
+    # families.change_family also asks the view rule; the change rule must hold without it.
+    assert can_change_family(alice, north_family)
+    assert not can_change_family(alice, None)
+    alice.is_active = False
+    assert not can_change_family(alice, north_family)

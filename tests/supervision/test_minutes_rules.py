@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -289,7 +290,11 @@ def test_submitting_sends_the_minutes_to_every_chair_and_records_who_and_when(
     held: SupervisionSession, north_group: SupervisionGroup, gina: User, alice: User, mo: User, sam: User
 ) -> None:
     services.update_member(member=north_group.members.get(user=sam), discipline="chair", by=gina)
+    assert held.meeting is not None
+    overdue = Reminder.objects.filter(key__startswith=f"meeting:{held.meeting.uid}:gcs-minutes-overdue")
+    assert set(overdue.values_list("status", flat=True)) == {"pending"}
     minute_and_submit(held, by=gina, present=[alice, mo])
+    assert set(overdue.values_list("status", flat=True)) == {"withdrawn"}
     held.refresh_from_db()
     assert (held.minutes_status, held.minutes_submitted_by) == (MinutesStatus.SUBMITTED, gina)
     assert held.minutes_submitted_at is not None
@@ -444,3 +449,91 @@ def test_the_snapshot_holds_who_came_every_section_in_order_and_the_actions_by_d
     assert sections["worries"] == "Worry about school attendance"
     assert [s["key"] for s in entry["sections"]][:2] == list(sections)[:2]
     assert (snapshot["group"], snapshot["start"]) == (held.group.name, held.start.isoformat())
+
+
+# --- The PDF and circulation ------------------------------------------------------
+
+
+def test_approval_renders_and_circulates_once_the_approval_is_committed(
+    held: SupervisionSession,
+    gina: User,
+    alice: User,
+    mo: User,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks,
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.approve_minutes(session=held, by=mo)
+        assert not OutboxMessage.objects.filter(template="gcs_minutes_circulated").exists()
+    version.refresh_from_db()
+    assert version.pdf and version.circulated_at is not None
+    assert OutboxMessage.objects.filter(template="gcs_minutes_circulated").count() == 2
+
+
+def test_the_pdf_is_rendered_once_even_when_asked_again_from_a_stale_copy(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    version = services.approve_minutes(session=held, by=mo)
+    stale = MinutesVersion.objects.get(pk=version.pk)
+    rendered = services.render_minutes_pdf(version=version)
+    # One folder per session (the storage adds a suffix to a name already taken).
+    assert re.fullmatch(rf"gcs/minutes/{held.pk}/minutes-{held.pk}-v1(_\w+)?\.pdf", rendered.pdf.name)
+    assert rendered.pdf_rendered_at is not None
+    again = services.render_minutes_pdf(version=stale)
+    assert (again.pdf.name, again.pdf_rendered_at) == (rendered.pdf.name, rendered.pdf_rendered_at)
+    assert services.render_minutes_pdf(version=again) is again
+
+
+def test_circulating_again_sends_nothing_new_and_keeps_the_first_times(
+    held: SupervisionSession, gina: User, alice: User, mo: User, sam: User
+) -> None:
+    services.record_attendance(session=held, statuses={gina.pk: AttendanceStatus.ABSENT}, by=gina)
+    minute_and_submit(held, by=gina, present=[alice, mo], apologies=[sam])
+    version = services.approve_minutes(session=held, by=mo)
+    assert services.circulate_minutes(version=version) == 3  # present and apologies, not the absent
+    version.refresh_from_db()
+    held.refresh_from_db()
+    first = (version.circulated_at, held.first_circulated_at, held.turnaround_working_hours)
+    assert None not in first
+    assert AuditEvent.objects.filter(object_id=str(held.pk), detail__minutes_circulated=1, detail__to=3).exists()
+    assert services.circulate_minutes(version=version) == 3
+    version.refresh_from_db()
+    held.refresh_from_db()
+    assert (version.circulated_at, held.first_circulated_at, held.turnaround_working_hours) == first
+    assert sorted(m.to[0] for m in OutboxMessage.objects.filter(template="gcs_minutes_circulated")) == sorted(
+        [alice.email, mo.email, sam.email]
+    )
+
+
+def test_a_correction_is_circulated_but_the_turnaround_stays_that_of_the_first_version(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    first = services.approve_minutes(session=held, by=mo)
+    services.circulate_minutes(version=first)
+    held.refresh_from_db()
+    turnaround = (held.first_circulated_at, held.turnaround_working_hours)
+    services.start_correction(session=held, reason="Wrong date", by=gina)
+    services.submit_minutes(session=held, by=gina)
+    second = services.approve_minutes(session=held, by=mo)
+    services.circulate_minutes(version=second)
+    second.refresh_from_db()
+    held.refresh_from_db()
+    assert second.circulated_at is not None
+    assert (held.first_circulated_at, held.turnaround_working_hours) == turnaround
+    corrected = OutboxMessage.objects.filter(
+        template="gcs_minutes_circulated", idempotency_key__contains=f":{second.pk}:"
+    )
+    assert corrected.count() == 2
+
+
+def test_minutes_circulated_before_the_session_was_due_to_end_have_a_turnaround_of_nothing(
+    held: SupervisionSession, gina: User, alice: User, mo: User
+) -> None:
+    SupervisionSession.objects.filter(pk=held.pk).update(end=timezone.now() + dt.timedelta(hours=3))
+    minute_and_submit(held, by=gina, present=[alice, mo])
+    services.circulate_minutes(version=services.approve_minutes(session=held, by=mo))
+    held.refresh_from_db()
+    assert held.turnaround_working_hours == 0

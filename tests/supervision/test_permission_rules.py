@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
@@ -73,7 +73,8 @@ def fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
 
-NOTHING = GroupRights()
+# Spelled out rather than GroupRights(), so a changed default would show.
+NOTHING = GroupRights(view=False, manage=False, minutes=False, approve=False, discipline="")
 
 
 def test_each_person_has_exactly_the_rights_of_their_part_in_the_group(
@@ -105,6 +106,12 @@ def test_each_person_has_exactly_the_rights_of_their_part_in_the_group(
     assert {user.email: rights_for(fresh(user), group) for user in expected} == {
         user.email: rights for user, rights in expected.items()
     }
+    # The registered permissions say the same.
+    for user, rights in expected.items():
+        assert [
+            fresh(user).has_perm(f"supervision.{perm}", group)
+            for perm in ("view_group", "manage_group", "write_minutes", "approve_minutes")
+        ] == [rights.view, rights.manage, rights.minutes, rights.approve], user.email
     assert [user.email for user in expected if rights_for(fresh(user), group).is_member] == [
         mo.email,
         alice.email,
@@ -322,3 +329,64 @@ def test_a_partner_agency_member_is_told_only_of_the_families_the_families_rules
     assert permissions.visible_family_ids(sam, ids) == set()
     assert permissions.visible_family_ids(mo, ids) == {north_family.pk}
     assert permissions.visible_family_ids(mo, []) == set()
+
+
+def test_someone_who_loses_every_gcs_role_loses_the_group_though_still_listed_as_a_member(
+    group: SupervisionGroup, alice: User
+) -> None:
+    alice.groups.set(Group.objects.filter(name=Role.VOLUNTEER.value))
+    assert rights_for(fresh(alice), group) == NOTHING
+    assert list(permissions.groups_visible_to(alice)) == []
+
+
+def test_no_one_who_is_not_signed_in_uses_gcs(group: SupervisionGroup) -> None:
+    assert not permissions.uses_gcs(None)
+    assert not permissions.uses_gcs(AnonymousUser())
+    assert rights_for(AnonymousUser(), group) == NOTHING
+
+
+def test_a_presenter_or_action_owner_removed_from_the_group_may_no_longer_upload_or_change_actions(
+    group: SupervisionGroup, item, alice: User, gina: User
+) -> None:
+    action = services.add_action(
+        item=item, description="Visit", owner=alice, due_on=timezone.localdate() + dt.timedelta(days=30), by=gina
+    )
+    assert fresh(alice).has_perm("supervision.upload_paper", item)
+    assert fresh(alice).has_perm("supervision.change_action", action)
+    services.remove_member(member=group.members.get(user=alice), by=gina)
+    item.refresh_from_db()
+    assert item.presenter == alice, "the item keeps its presenter until the coordinator gives it another"
+    assert not fresh(alice).has_perm("supervision.upload_paper", item)
+    assert not fresh(alice).has_perm("supervision.change_action", action)
+
+
+def test_a_team_manager_who_is_not_the_chair_may_change_actions_but_not_write_minutes(
+    north: Team, group: SupervisionGroup, item, sam: User, gina: User
+) -> None:
+    max_ = factories.make_user("max@example.gov.uk", roles=(Role.MANAGER,), teams=(north,))
+    north.managers.add(max_)
+    assert rights_for(fresh(max_), group) == GroupRights(view=True, manage=True)
+    action = services.add_action(
+        item=item, description="Visit", owner=sam, due_on=timezone.localdate() + dt.timedelta(days=30), by=gina
+    )
+    assert permissions.get_action_for_user(fresh(max_), action.pk, change=True) == action
+    with pytest.raises(PermissionDenied):
+        permissions.get_action_for_user(fresh(max_), action.pk, edit=True)
+
+
+def test_any_member_may_see_an_action_without_changing_it(item, alice: User, sam: User, gina: User) -> None:
+    action = services.add_action(
+        item=item, description="Visit", owner=sam, due_on=timezone.localdate() + dt.timedelta(days=30), by=gina
+    )
+    assert permissions.get_action_for_user(fresh(alice), action.pk) == action
+
+
+def test_whoever_uploaded_a_paper_may_delete_it_after_handing_over_the_group(
+    north: Team, group: SupervisionGroup, item, gina: User
+) -> None:
+    services.add_member(group=group, user=gina, discipline=Discipline.OTHER, by=gina)
+    paper = services.upload_paper(item=item, upload=SimpleUploadedFile("agenda.pdf", minimal_pdf()), by=gina)
+    gus = factories.make_user("gus@example.gov.uk", roles=(Role.GCS_COORDINATOR,), teams=(north,))
+    services.update_group(group=group, coordinator=gus, by=gina)
+    assert not rights_for(fresh(gina), group).manage
+    assert permissions.get_paper_for_user(fresh(gina), paper.pk, delete=True) == paper
