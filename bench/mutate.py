@@ -699,6 +699,9 @@ def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # SQLite in memory: each forked child gets its own copy of the test database. A
+    # PostgreSQL connection shared by parent and children would not survive a fork.
+    env.pop("DATABASE_URL", None)
     return env
 
 
