@@ -8,12 +8,13 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots
+.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots mutate
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff (lint and format check), mypy, import-linter (the app layering) and bandit"
+	@echo "make mutate mutation testing of the permission, middleware, upload and minutes modules (docs/testing.md)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,13 @@ test: install assets
 # Rewrites the user guide's pictures from the browser tests.
 screenshots: install assets
 	KINFOLK_UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser -p no:randomly
+
+# Mutation testing: which small changes to the rules would the tests notice? (docs/testing.md)
+# `make mutate MODULES=supervision/permissions.py` for one module, JOBS=2 for two mutants at a time.
+MODULES ?=
+JOBS ?= 1
+mutate: install
+	$(PY) -m bench.mutate $(MODULES) --jobs $(JOBS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -401,7 +401,8 @@ def render_minutes_pdf(*, version: MinutesVersion) -> MinutesVersion:
         title=f"Group Case Supervision minutes – {snapshot['group']} – {when}",
         running_header=f"Group Case Supervision – {snapshot['group']} – {when}",
     )
-    name = f"gcs/minutes/{session.pk}/minutes-{session.pk}-v{version.number}.pdf"
+    # The field's upload_to adds "gcs/minutes/"; naming it here too stored gcs/minutes/gcs/minutes/….
+    name = f"{session.pk}/minutes-{session.pk}-v{version.number}.pdf"
     with transaction.atomic():
         locked = MinutesVersion.objects.select_for_update().get(pk=version.pk)
         if locked.pdf:

@@ -1,0 +1,1 @@
+"""Benchmarks (docs/performance.md) and the mutation runner (docs/testing.md)."""

@@ -1,0 +1,1 @@
+"""The parts of `make mutate` (bench/mutate.py): the changes, and running them inside pytest."""
