@@ -121,7 +121,7 @@ TESTS: dict[str, Target] = {
             "tests/supervision/test_whole_cycle.py",
         ]
     ),
-    "core/uploads.py": Target(
+    "core/uploads/__init__.py": Target(
         [
             "tests/supervision/test_uploading_papers.py",
             "tests/supervision/test_agenda.py",

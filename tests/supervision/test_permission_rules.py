@@ -26,7 +26,7 @@ from supervision.models import Discipline, Paper, SupervisionGroup, SupervisionS
 from supervision.permissions import GroupRights, rights_for
 from tests import factories
 from tests.supervision import factories as gcs
-from tests.supervision.uploads_corpus import minimal_pdf
+from tests.core.uploads_corpus import minimal_pdf
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ def test_the_item_helper_lets_the_presenter_and_the_coordinator_upload_and_no_on
 
 
 @pytest.fixture
-def alices_paper(item, alice: User) -> Paper:
+def alices_paper(item, alice: User, clamd: object) -> Paper:  # the upload is scanned
     return services.upload_paper(item=item, upload=SimpleUploadedFile("chronology.pdf", minimal_pdf()), by=alice)
 
 
@@ -285,6 +285,7 @@ def test_the_uploader_and_the_coordinator_may_delete_a_paper(alices_paper: Paper
     assert permissions.get_paper_for_user(fresh(gina), alices_paper.pk, delete=True) == alices_paper
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_the_presenter_may_delete_a_paper_the_coordinator_uploaded_for_them(item, alice: User, gina: User) -> None:
     paper = services.upload_paper(item=item, upload=SimpleUploadedFile("minutes.pdf", minimal_pdf()), by=gina)
     assert permissions.get_paper_for_user(fresh(alice), paper.pk, delete=True) == paper
@@ -381,6 +382,7 @@ def test_any_member_may_see_an_action_without_changing_it(item, alice: User, sam
     assert permissions.get_action_for_user(fresh(alice), action.pk) == action
 
 
+@pytest.mark.usefixtures("clamd")  # uploads a paper, which is scanned
 def test_whoever_uploaded_a_paper_may_delete_it_after_handing_over_the_group(
     north: Team, group: SupervisionGroup, item, gina: User
 ) -> None:
