@@ -25,8 +25,8 @@ from supervision import permissions, services
 from supervision.models import Discipline, Paper, SupervisionGroup, SupervisionSession
 from supervision.permissions import GroupRights, rights_for
 from tests import factories
-from tests.supervision import factories as gcs
 from tests.core.uploads_corpus import minimal_pdf
+from tests.supervision import factories as gcs
 
 
 @pytest.fixture
