@@ -121,10 +121,30 @@ TESTS: dict[str, Target] = {
             "tests/supervision/test_whole_cycle.py",
         ]
     ),
+    # The upload checks: the core tests try every rule on its own (test_upload_rules.py)
+    # and the corpus; the GCS papers tests try them again through a service and pages.
+    # Uploads go to the real test clamd (tests/clamd.py), which --run-many starts once
+    # in the parent before forking (MutantSwitch in bench/mutation/inprocess.py).
     "core/uploads/__init__.py": Target(
         [
+            "tests/core/test_upload_rules.py",
+            "tests/core/test_uploads.py",
             "tests/supervision/test_uploading_papers.py",
-            "tests/supervision/test_agenda.py",
+        ]
+    ),
+    "core/uploads/pdf.py": Target(["tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]),
+    "core/uploads/office.py": Target(["tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]),
+    "core/uploads/clamav.py": Target(
+        [
+            "tests/core/test_upload_rules.py",
+            "tests/core/test_uploads.py",
+            "tests/supervision/test_uploading_papers.py",
+        ]
+    ),
+    "accounts/mfa.py": Target(
+        [
+            "tests/accounts/test_mfa_rules.py",
+            "tests/accounts/test_mfa_enforcement.py",
         ]
     ),
 }

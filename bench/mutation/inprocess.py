@@ -29,6 +29,8 @@ from bench.mutation.operators import mutated_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLED = {"failed", "error", "timeout"}
+# Session fixtures that start a server process, started once in the parent of the forks.
+SHARED_FIXTURES = ("clamd",)
 
 
 def module_name(path: str) -> str:
@@ -189,11 +191,30 @@ class MutantSwitch:
         if report.failed and self.failed is None:
             self.failed = report.nodeid
 
+    def _start_shared_fixtures(self, session: pytest.Session) -> None:
+        """Start, in the parent, the session fixtures that run a server process (the test clamd).
+
+        Started in a child, such a server would belong to that child's copy of the
+        session: the next child would start another on the same socket, and the
+        child's teardown at its last test would stop it. Started here, every child
+        inherits the running daemon, and pytest stops it when this session ends.
+        """
+        for name in SHARED_FIXTURES:
+            item = next((i for i in self.items.values() if name in getattr(i, "fixturenames", ())), None)
+            if not isinstance(item, pytest.Function):
+                continue
+            # A session fixture's finalizer is registered on the session node, which
+            # pytest's SetupState must hold (it does once any test has run).
+            session._setupstate.stack.setdefault(session, ([session.teardown], None))
+            item._request.getfixturevalue(name)
+
     def _child(self, index: int, function_name: str, items: list[pytest.Item]) -> tuple[str, str]:
         if not self._activate(index, function_name):
             return "cannot swap", ""
         for position, item in enumerate(items):
-            nextitem = items[position + 1] if position + 1 < len(items) else None
+            # After the last test, tear down only as far as that test (`nextitem=item`):
+            # the session's fixtures are the parent's, and the child exits anyway.
+            nextitem = items[position + 1] if position + 1 < len(items) else item
             runtestprotocol(item, nextitem=nextitem, log=True)
             if self.failed is not None:
                 return "failed", self.failed
@@ -231,6 +252,7 @@ class MutantSwitch:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        self._start_shared_fixtures(session)
         for index, function_name, tests in self.plan:
             items = [self.items[t] for t in tests if t in self.items]
             if not items:
