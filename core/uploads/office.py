@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from typing import IO
 
 from core.uploads.refusals import DOCX, ODT, OLE_MAGIC, executable_kind, refuse
@@ -197,7 +198,8 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> b
             "Save a copy without a password and upload that.",
             "encrypted",
         ) from exc
-    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError) as exc:
+    # zlib.error: a part whose compressed bytes are damaged, though the zip's directory is whole.
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError) as exc:
         raise refuse("The selected file is damaged or is not a document.", "bad_zip") from exc
 
 
