@@ -132,7 +132,9 @@ TESTS: dict[str, Target] = {
             "tests/supervision/test_uploading_papers.py",
         ]
     ),
-    "core/uploads/pdf.py": Target(["tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]),
+    "core/uploads/pdf.py": Target(
+        ["tests/core/test_pdf_rules.py", "tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]
+    ),
     "core/uploads/office.py": Target(["tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]),
     "core/uploads/clamav.py": Target(
         [
