@@ -138,7 +138,7 @@ TESTS: dict[str, Target] = {
     "core/uploads/office.py": Target(["tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]),
     "core/uploads/clamav.py": Target(
         [
-            "tests/core/test_upload_rules.py",
+            "tests/core/test_clamav_rules.py",
             "tests/core/test_uploads.py",
             "tests/supervision/test_uploading_papers.py",
         ]
