@@ -127,6 +127,7 @@ TESTS: dict[str, Target] = {
     # in the parent before forking (MutantSwitch in bench/mutation/inprocess.py).
     "core/uploads/__init__.py": Target(
         [
+            "tests/core/test_upload_limits.py",
             "tests/core/test_upload_rules.py",
             "tests/core/test_uploads.py",
             "tests/supervision/test_uploading_papers.py",
