@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from pikepdf import Array, Dictionary, Name, String
 
 from core.uploads import detect_kind
-from core.uploads.pdf import MAX_ACTION_CHAIN
+from core.uploads.pdf import MAX_ACTION_CHAIN, MAX_PDF_OBJECTS
 from tests.core import uploads_corpus as corpus
 
 Edit = Callable[[pikepdf.Pdf], None]
@@ -181,3 +181,15 @@ def test_a_pdf_cut_before_its_trailer_is_refused_as_damaged() -> None:
     whole = corpus.minimal_pdf()
     with pytest.raises(ValidationError, match="damaged or is not a complete PDF"):
         detect_kind(io.BytesIO(whole[: whole.rindex(b"trailer")]))
+
+
+def test_a_pdf_of_exactly_the_most_objects_allowed_is_accepted_and_one_more_is_refused() -> None:
+    def with_objects(total: int) -> Edit:
+        def edit(pdf: pikepdf.Pdf) -> None:
+            extra = total - len(pdf.objects) - 1  # the array holding them is one more
+            pdf.Root.Extra = pdf.make_indirect(Array([pdf.make_indirect(Dictionary()) for _ in range(extra)]))
+
+        return edit
+
+    assert _kind(with_objects(MAX_PDF_OBJECTS)) == "pdf"
+    assert "too complex to check" in _refusal(with_objects(MAX_PDF_OBJECTS + 1))
