@@ -233,3 +233,54 @@ def test_a_broken_zip_is_refused_as_damaged(data: bytes) -> None:
 def test_a_pdf_cut_short_is_refused_as_damaged() -> None:
     whole = corpus.minimal_pdf()
     assert "damaged or is not a complete PDF" in _refusal(whole[: whole.rindex(b"startxref")])
+
+
+# --- Office packages embedded in a Word document, and parts by name ------------------------
+
+
+_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def _xlsx(extra: dict[str, bytes] | None = None, *, main: str = _XLSX_MAIN) -> bytes:
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
+        "</Types>"
+    ).encode()
+    return _zip({"[Content_Types].xml": types, "xl/workbook.xml": b"<workbook/>", **(extra or {})})
+
+
+def _docx_embedding(workbook: bytes) -> bytes:
+    return corpus.minimal_docx(extra={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": workbook})
+
+
+@pytest.mark.parametrize(
+    ("workbook", "expected"),
+    [
+        (_xlsx(main="application/vnd.ms-excel.sheet.macroEnabled.main+xml"), "macro-enabled embedded document"),
+        (_xlsx({"xl/vbaProject.bin": b"<x/>"}), _MACROS),
+        (_xlsx({"xl/media/blank.bin": bytes(2 * MB)}), _BOMB),
+        (_xlsx({"xl/embeddings/inner.xlsx": _xlsx()}), "contains an embedded object"),
+        (b"PK\x03\x04" + _noise(200), "contains an embedded object"),
+    ],
+    ids=["macro-enabled", "vba-part", "bomb", "package-in-a-package", "damaged"],
+)
+def test_an_embedded_workbook_breaking_one_rule_is_refused(workbook: bytes, expected: str) -> None:
+    assert expected in _refusal(_docx_embedding(workbook))
+
+
+def test_a_part_named_as_a_program_is_refused_whatever_it_holds() -> None:
+    assert "has a program inside it" in _refusal(corpus.minimal_docx(extra={"word/media/setup.exe": b"text"}))
+
+
+def test_content_types_of_exactly_a_megabyte_are_read_and_one_byte_more_is_refused() -> None:
+    def docx(padding: int) -> bytes:
+        types = zipfile.ZipFile(io.BytesIO(corpus.minimal_docx())).read("[Content_Types].xml")
+        # Noise in a comment: it does not compress, so no ratio rule applies.
+        comment = b"<!--" + _noise(padding).hex().encode()[:padding] + b"-->"
+        padded = types + comment
+        return _zip({"[Content_Types].xml": padded, "word/document.xml": b"<w:document/>"})
+
+    size = len(zipfile.ZipFile(io.BytesIO(corpus.minimal_docx())).read("[Content_Types].xml")) + 7
+    assert _kind(docx(MB - size)) == "docx"
+    assert "damaged or is not a document" in _refusal(docx(MB - size + 1))
