@@ -146,6 +146,7 @@ TESTS: dict[str, Target] = {
     ),
     "accounts/mfa.py": Target(
         [
+            "tests/accounts/test_mfa_session_rules.py",
             "tests/accounts/test_mfa_rules.py",
             "tests/accounts/test_mfa_enforcement.py",
         ]

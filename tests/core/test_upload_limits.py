@@ -16,7 +16,8 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.uploads import PDF, sanitise_filename, store_upload, validate_upload
+from core.uploads import sanitise_filename, store_upload, validate_upload
+from core.uploads.refusals import PDF
 from tests.core import uploads_corpus as corpus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clamd")]
