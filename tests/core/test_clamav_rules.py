@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -22,6 +23,8 @@ import pytest
 from core.uploads import clamav
 from tests.clamd import SIGNATURE, ClamdDaemon
 from tests.core import uploads_corpus as corpus
+
+HOLD = b"<hold the connection open>"
 
 
 @dataclass
@@ -77,7 +80,11 @@ def daemon(tmp_path: Path, settings: Any) -> Iterator[Daemon]:
                 try:
                     fake.received.append(_read_request(conn))
                     for piece in fake.scripts.pop(0) if fake.scripts else []:
-                        conn.sendall(piece)
+                        if piece == HOLD:  # keep the connection open until the client hangs up
+                            while conn.recv(1024):
+                                pass
+                        else:
+                            conn.sendall(piece)
                 except OSError:
                     pass
 
@@ -177,3 +184,16 @@ def test_a_unix_socket_where_nothing_listens_is_unavailable_and_named_in_the_mes
 def test_the_real_clamd_finds_malware_past_the_first_chunk(clamd: ClamdDaemon) -> None:
     padded = corpus.minimal_pdf(comment=b"x" * (200 * 1024) + corpus.EICAR)
     assert clamav.scan(BytesIO(padded)).signature.startswith(SIGNATURE)
+
+
+def test_a_reply_ending_in_nul_is_taken_at_once_though_the_daemon_keeps_the_connection_open(daemon: Daemon) -> None:
+    daemon.scripts.append([b"stream: OK\0", HOLD])
+    started = time.monotonic()
+    assert not clamav.scan(BytesIO(b"data")).infected
+    assert time.monotonic() - started < 2  # not the 5-second timeout
+
+
+def test_a_daemon_that_hangs_up_without_giving_its_version_is_unavailable(daemon: Daemon) -> None:
+    daemon.scripts.append([b""])
+    with pytest.raises(clamav.ScannerUnavailable, match="without answering"):
+        clamav.version()
