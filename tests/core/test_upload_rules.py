@@ -108,20 +108,42 @@ def test_a_part_of_up_to_a_megabyte_is_not_judged_by_its_ratio_however_well_it_c
 
 
 @cache
-def _parts_of_a_megabyte(count: int) -> bytes:
-    """`count` parts of exactly 1 MB each: none is judged by its ratio, only the total can refuse it."""
-    return _docx_with({f"word/media/{i}.xml": bytes(RATIO_FLOOR_BYTES) for i in range(count)}, level=1)
+def _parts_totalling(total: int) -> bytes:
+    """Parts of at most 1 MB each (none judged by its ratio) expanding to exactly `total` bytes in all."""
+    base = zipfile.ZipFile(io.BytesIO(corpus.minimal_docx()))
+    left = total - sum(info.file_size for info in base.infolist())
+    parts = {}
+    for i in range(left // RATIO_FLOOR_BYTES):
+        parts[f"word/media/{i}.xml"] = bytes(RATIO_FLOOR_BYTES)
+    parts["word/media/last.xml"] = bytes(left % RATIO_FLOOR_BYTES)
+    return _docx_with(parts, level=1)
 
 
-def test_a_document_whose_parts_together_expand_past_the_total_limit_is_refused() -> None:
-    count = MAX_ZIP_UNCOMPRESSED // MB + 1
-    assert _BOMB in _refusal(_parts_of_a_megabyte(count))
+def test_a_document_whose_parts_together_expand_one_byte_past_the_total_limit_is_refused() -> None:
+    assert _BOMB in _refusal(_parts_totalling(MAX_ZIP_UNCOMPRESSED + 1))
 
 
 def test_a_document_whose_parts_together_expand_exactly_to_the_total_limit_is_accepted() -> None:
-    # The two small parts of the minimal .docx come on top, so it is a few bytes less.
-    count = MAX_ZIP_UNCOMPRESSED // MB - 1
-    assert _kind(_parts_of_a_megabyte(count)) == "docx"
+    assert _kind(_parts_totalling(MAX_ZIP_UNCOMPRESSED)) == "docx"
+
+
+def test_a_part_one_byte_over_a_megabyte_is_judged_by_its_ratio() -> None:
+    assert _BOMB in _refusal(_docx_with({"word/media/blank.xml": bytes(RATIO_FLOOR_BYTES + 1)}))
+
+
+def test_an_office_package_with_a_word_part_but_another_main_type_is_refused() -> None:
+    types = (
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Override PartName="/xl/workbook.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        b"</Types>"
+    )
+    assert "not a Word document" in _refusal(_zip({"[Content_Types].xml": types, "word/document.xml": b"<w/>"}))
+
+
+def test_anything_in_word_embeddings_but_an_office_package_is_refused_whatever_its_first_bytes() -> None:
+    docx = corpus.minimal_docx(extra={"word/embeddings/package.bin": b"plain bytes, no OLE header"})
+    assert "contains an embedded object" in _refusal(docx)
 
 
 def test_a_document_of_exactly_the_most_parts_allowed_is_accepted() -> None:
