@@ -279,3 +279,32 @@ def test_production_settings_refuse_to_switch_enforcement_off() -> None:
     )
     assert result.returncode != 0
     assert "KINFOLK_ENFORCE_MFA may only be turned off in demo mode" in result.stderr
+
+
+def test_a_session_whose_authenticator_was_removed_elsewhere_is_signed_out_once_a_new_one_is_set_up(
+    transactional_db, newcomer, clock
+) -> None:
+    # Session A sets up the app, which counts as its second factor.
+    first = Client()
+    factories.sign_in(first, newcomer)
+    secret = first.get(ACTIVATE).context["form"].secret
+    first.post(ACTIVATE, {"code": factories.current_totp_code(secret)})
+    assert first.get("/").status_code == 200
+
+    # The user (session B) removes that authenticator and sets up another.
+    clock.advance(30)  # the next code: a code works once
+    second = Client()
+    factories.sign_in(second, newcomer, totp_secret=secret)
+    deactivate = reverse("mfa_deactivate_totp")
+    second.post(_password_check(deactivate), {"password": factories.PASSWORD})
+    second.post(deactivate)
+    assert not Authenticator.objects.filter(user=newcomer, type="totp").exists()
+    new_secret = second.get(ACTIVATE).context["form"].secret
+    second.post(ACTIVATE, {"code": factories.current_totp_code(new_secret)})
+    assert Authenticator.objects.filter(user=newcomer, type="totp").exists()
+    assert second.get("/").status_code == 200
+
+    # Session A set up an authenticator the user no longer has: it has passed nothing now.
+    response = first.get("/")
+    assert response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in first.session
