@@ -175,6 +175,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The password (or the second factor) confirms a sensitive change, never a code sent
+# by email: allauth 65.22 offers emailed codes by default, which would let whoever
+# reads the user's mailbox change their second factors.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # Per address and per account, in the shared cache above (Redis in production), so
 # every web process counts the same attempts. A council's whole network usually
 # reaches us from one NAT address, so the per-address limits are set for a building

@@ -41,6 +41,9 @@ ENTRIES = [
     # Sign-up is closed: accounts come from invitations.
     Entry("account_signup", expect=same_for_all(302, anonymous=200)),
     Entry("account_reauthenticate", expect=signed_in(200)),
+    # Reauthentication by an emailed code (allauth 65.22) is switched off: the password confirms.
+    Entry("account_request_reauthentication_code", expect=signed_in(403)),
+    Entry("account_confirm_reauthentication_code", expect=signed_in(403)),
     Entry("account_email", expect=signed_in(200)),
     Entry("account_email_verification_sent", expect=same_for_all(200)),
     Entry("account_change_password", expect=signed_in(200)),
