@@ -11,6 +11,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("gcs/", include("supervision.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("families.urls")),
