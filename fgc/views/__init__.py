@@ -1,0 +1,1 @@
+"""Family Group Conference pages, one module per area."""
