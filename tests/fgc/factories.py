@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ from fgc.models import Referral, ReferralReason, Venue
 def make_referral(*, family: Family, referred_by: User, **extra: Any) -> Referral:
     fields: dict[str, Any] = {
         "reason": ReferralReason.ICPC,
-        "key_date": timezone.localdate() + timezone.timedelta(days=30),
+        "key_date": timezone.localdate() + dt.timedelta(days=30),
         "key_date_kind": "icpc",
         "consent_given_by": "Mother",
         "consent_given_on": timezone.localdate(),
