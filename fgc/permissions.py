@@ -54,3 +54,22 @@ def sees_network(user: Any, referral: Referral) -> bool:
 
 def get_referral_for_user(user: Any, pk: int) -> Referral:
     return get_object_or_404(referrals_visible_to(user).select_related("family", "coordinator", "referred_by"), pk=pk)
+
+
+def makes_referrals(user: Any) -> bool:
+    """Practitioners and managers refer the families they work with."""
+    return is_active_user(user) and bool(user.role_names & {Role.PRACTITIONER.value, Role.MANAGER.value})
+
+
+def can_triage(user: Any) -> bool:
+    """Accept, decline, allocate: the FGC manager."""
+    return is_fgc_manager(user)
+
+
+def is_allocated_coordinator(user: Any, referral: Referral) -> bool:
+    return is_fgc_coordinator(user) and referral.coordinator_id == user.pk
+
+
+def can_change_consent(user: Any, referral: Referral) -> bool:
+    """Consent is withdrawn (or given again) through the referrer, the coordinator or the FGC manager."""
+    return sees_network(user, referral)

@@ -20,7 +20,7 @@ from fgc.models.conference import (
 )
 from fgc.models.network import ChildVoice, InvitationStatus, NetworkMember, Participation, PreparationVisit
 from fgc.models.outcomes import Living, Outcome
-from fgc.models.referral import KeyDateKind, Referral, ReferralReason, ReferralStatus, Urgency
+from fgc.models.referral import CoordinatorProfile, KeyDateKind, Referral, ReferralReason, ReferralStatus, Urgency
 from fgc.models.support import ApprovalStep, Budget, PackageStatus, Purpose, Recurrence, SupportPackage
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ConferenceAttendance",
     "ConferenceKind",
     "ConferenceStatus",
+    "CoordinatorProfile",
     "FamilyPlan",
     "InvitationStatus",
     "KeyDateKind",

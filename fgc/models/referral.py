@@ -92,6 +92,7 @@ class Referral(ConstraintErrorsOnFields):
     baseline_meeting = models.ForeignKey(
         "diary.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    paused_from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True, editable=False)
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,3 +132,14 @@ class Referral(ConstraintErrorsOnFields):
     @property
     def has_consent(self) -> bool:
         return self.consent_withdrawn_on is None
+
+
+class CoordinatorProfile(models.Model):
+    """What the FGC manager weighs when allocating: languages and how many referrals a coordinator can hold."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fgc_profile")
+    languages = models.JSONField(default=list, blank=True, help_text="Languages the coordinator works in.")
+    max_caseload = models.PositiveSmallIntegerField(default=8)
+
+    def __str__(self) -> str:
+        return f"FGC profile of {self.user}"
