@@ -19,6 +19,11 @@ class FgcConfig(KinfolkApp):
             return []
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
+    def build_demo(self) -> list[str]:
+        from fgc.demo import referrals
+
+        return referrals.build()
+
     def home_panels(self, user: Any) -> list[HomePanel]:
         from fgc import selectors
         from fgc.models import ReferralStatus
