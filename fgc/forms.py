@@ -13,11 +13,14 @@ from core.localtime import clock_change_problem, local_datetime_or_error
 from families.models import Child
 from fgc.models import KeyDateKind, ReferralReason, Urgency
 
-DATE_HINT = "For example, 27/3/2027."
+
+class ChildrenField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.first_name} {obj.last_name}, born {obj.date_of_birth:%-d %B %Y}"
 
 
 class ReferralForm(forms.Form):
-    children = forms.ModelMultipleChoiceField(
+    children = ChildrenField(
         queryset=Child.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the children the conference is about."},
@@ -34,7 +37,7 @@ class ReferralForm(forms.Form):
     key_date = forms.DateField(
         label="Date the conference should happen before",
         required=False,
-        help_text=f"The ICPC or court date, if there is one. {DATE_HINT}",
+        help_text="The ICPC or court date, if there is one.",
     )
     key_date_kind = forms.ChoiceField(
         label="What is that date?", choices=KeyDateKind.choices, required=False, widget=forms.RadioSelect
@@ -46,7 +49,7 @@ class ReferralForm(forms.Form):
         help_text="For example, 'Mother and father'. A referral needs parental consent.",
         error_messages={"required": "Enter who gave consent to the referral."},
     )
-    consent_given_on = forms.DateField(label="When was consent given?", help_text=DATE_HINT)
+    consent_given_on = forms.DateField(label="When was consent given?")
     bottom_lines = forms.CharField(
         label="Bottom lines",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -106,7 +109,7 @@ class AllocateForm(forms.Form):
 class MeetingForm(forms.Form):
     service_error_fields: ClassVar[dict[str, str]] = {"start": "start_time", "end": "end_time"}
 
-    day = forms.DateField(label="Date", help_text=DATE_HINT)
+    day = forms.DateField(label="Date")
     start_time = forms.TimeField(label="Start time", help_text="For example, 10:00.")
     end_time = forms.TimeField(label="End time", help_text="For example, 11:00.")
     location = forms.CharField(label="Where", required=False, max_length=300)
