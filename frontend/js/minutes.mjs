@@ -123,25 +123,35 @@ export function initMinutesPage() {
     true,
   );
 
+  // A form posted the ordinary way waits for the saves, then posts (form.submit()
+  // fires no second submit event, so there is no loop; the button's name goes along).
   document.addEventListener(
     "submit",
     (event) => {
       const form = event.target;
-      if (!(form instanceof HTMLFormElement) || form.dataset.kfFlushed === "1" || !autosave.unsaved()) {
-        if (form instanceof HTMLFormElement) delete form.dataset.kfFlushed;
-        return;
-      }
-      // Stop htmx and the browser alike until the typing is saved, then submit again.
+      if (!(form instanceof HTMLFormElement) || form.hasAttribute("hx-post") || !autosave.unsaved()) return;
       event.preventDefault();
-      event.stopImmediatePropagation();
       const submitter = event.submitter;
       autosave.flush().then(() => {
-        form.dataset.kfFlushed = "1";
-        form.requestSubmit(submitter && form.contains(submitter) ? submitter : undefined);
+        if (submitter instanceof HTMLButtonElement && submitter.name) {
+          const carried = document.createElement("input");
+          carried.type = "hidden";
+          carried.name = submitter.name;
+          carried.value = submitter.value;
+          form.append(carried);
+        }
+        form.submit();
       });
     },
     true,
   );
+
+  // A form posted by htmx (adding an action, choosing a text) waits for the saves too.
+  document.body.addEventListener("htmx:confirm", (event) => {
+    if (!autosave.unsaved()) return;
+    event.preventDefault();
+    autosave.flush().then(() => event.detail.issueRequest(true));
+  });
 
   window.addEventListener("beforeunload", (event) => {
     if (autosave.unsaved()) {
