@@ -94,7 +94,8 @@ function sameDocumentAnchor(link) {
 export function initMinutesPage() {
   const autosave = createAutosave({ send, onState });
   for (const key of entryKeys(document)) autosave.track(key, parts(key).textarea.value);
-  for (const el of document.querySelectorAll("[data-kf-no-script]")) el.hidden = true;
+  // GOV.UK button styles would override a `hidden` attribute, so the fallbacks go.
+  for (const el of document.querySelectorAll("[data-kf-no-script]")) el.remove();
 
   document.addEventListener("input", (event) => {
     const target = event.target;
