@@ -36,7 +36,9 @@ def carried(earlier: SupervisionSession, alice: User, gina: User) -> list[Action
 
 
 @pytest.fixture
-def today(north_group: SupervisionGroup, north_family: Family, alice: User, carried: list[Action]) -> SupervisionSession:
+def today(
+    north_group: SupervisionGroup, north_family: Family, alice: User, carried: list[Action]
+) -> SupervisionSession:
     return held_session(north_group, north_family, alice)
 
 
@@ -56,7 +58,11 @@ def test_a_carried_action_can_be_marked_done_redated_or_reassigned_in_the_meetin
     assert chase.owner == bob
     assert review.outcome == "Reassigned from Alice Practitioner to Bob Practitioner"
     # The reminders follow the new owner; the done action's are withdrawn.
-    assert set(Reminder.objects.filter(key__startswith=f"gcs:action:{chase.pk}:", status="pending").values_list("recipient_email", flat=True)) == {bob.email}
+    assert set(
+        Reminder.objects.filter(key__startswith=f"gcs:action:{chase.pk}:", status="pending").values_list(
+            "recipient_email", flat=True
+        )
+    ) == {bob.email}
     assert not Reminder.objects.filter(key__startswith=f"gcs:action:{visit.pk}:", status="pending").exists()
 
 
@@ -132,7 +138,11 @@ def test_the_last_page_of_the_minutes_never_carries_one_row_alone(
     item = session.items.get()
     for n in range(20):
         services.add_action(
-            item=item, description=f"Action number {n} to do something useful", owner=alice, due_on=timezone.localdate(), by=gina
+            item=item,
+            description=f"Action number {n} to do something useful",
+            owner=alice,
+            due_on=timezone.localdate(),
+            by=gina,
         )
     minute_and_submit(session, by=gina, present=[alice, mo, gina])
     version = services.render_minutes_pdf(version=services.approve_minutes(session=session, by=mo))

@@ -96,7 +96,9 @@ def test_an_action_can_go_to_someone_outside_the_group_from_the_minutes_page(
     page = client_for(gina).get(f"/gcs/sessions/{session.pk}/minutes/").content.decode()
     assert f'<option value="{bob.pk}">{bob.full_name}</option>' in page
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
-    client_for(gina).post(f"/gcs/items/{item.pk}/actions/", {"description": "Ask school", "owner": bob.pk, "due_on": due})
+    client_for(gina).post(
+        f"/gcs/items/{item.pk}/actions/", {"description": "Ask school", "owner": bob.pk, "due_on": due}
+    )
     assert item.actions.get().owner == bob
 
 
@@ -135,7 +137,11 @@ def test_a_guest_stays_invited_when_the_groups_members_change(
 
 def test_withdrawing_a_guest_sends_them_a_cancellation(guest_session: SupervisionSession, gina: User) -> None:
     services.remove_guest(guest=guest_session.guests.get(), by=gina)
-    assert not MeetingAttendee.objects.current().filter(meeting=guest_session.meeting, email="nina@school.example").exists()
+    assert (
+        not MeetingAttendee.objects.current()
+        .filter(meeting=guest_session.meeting, email="nina@school.example")
+        .exists()
+    )
     assert OutboxMessage.objects.filter(to__icontains="nina@school.example", calendar_method="CANCEL").exists()
 
 
@@ -154,7 +160,9 @@ def test_a_guests_attendance_is_recorded_and_in_the_minutes_with_their_role(
     client = client_for(gina)
     page = client.get(f"/gcs/sessions/{session.pk}/attendance/").content.decode()
     assert f'name="guest_{guest.pk}"' in page
-    client.post(f"/gcs/sessions/{session.pk}/attendance/", {f"user_{alice.pk}": "present", f"guest_{guest.pk}": "present"})
+    client.post(
+        f"/gcs/sessions/{session.pk}/attendance/", {f"user_{alice.pk}": "present", f"guest_{guest.pk}": "present"}
+    )
     guest.refresh_from_db()
     assert guest.attendance == "present"
     minutes = client.get(f"/gcs/sessions/{session.pk}/minutes/").content.decode()
@@ -164,9 +172,7 @@ def test_a_guests_attendance_is_recorded_and_in_the_minutes_with_their_role(
     assert {"name": "Nina Nurse", "discipline": "School nurse, Northside Academy (guest)"} in present
 
 
-def test_the_guest_pages_work_for_the_coordinator(
-    client_for: Any, upcoming: SupervisionSession, gina: User
-) -> None:
+def test_the_guest_pages_work_for_the_coordinator(client_for: Any, upcoming: SupervisionSession, gina: User) -> None:
     client = client_for(gina)
     assert client.get(f"/gcs/sessions/{upcoming.pk}/guests/invite/").status_code == 200
     response = client.post(

@@ -126,11 +126,15 @@ def test_an_action_added_through_htmx_comes_back_in_place_without_a_reload(
     assert response.status_code == 200
     assert text.lstrip().startswith('<div id="actions-block-')
     assert "Meet the school" in text and "Action added" in text
-    refused = client_for(gina).post(
-        f"/gcs/items/{item.pk}/actions/",
-        {"description": "No date", "owner": alice.pk, "due_on": ""},
-        headers={"HX-Request": "true"},
-    ).content.decode()
+    refused = (
+        client_for(gina)
+        .post(
+            f"/gcs/items/{item.pk}/actions/",
+            {"description": "No date", "owner": alice.pk, "due_on": ""},
+            headers={"HX-Request": "true"},
+        )
+        .content.decode()
+    )
     assert "govuk-error-message" in refused
     assert "No date</textarea>" in refused  # what was typed stays, to fix
     assert item.actions.count() == 1
