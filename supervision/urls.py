@@ -41,6 +41,7 @@ urlpatterns = [
     path("items/<int:pk>/actions/", actions.action_add, name="action_add"),
     path("papers/<int:pk>/", papers.paper_download, name="paper_download"),
     path("papers/<int:pk>/delete/", papers.paper_delete, name="paper_delete"),
+    path("actions/mine/", actions.my_actions, name="my_actions"),
     path("actions/<int:pk>/status/", actions.action_status, name="action_status"),
     path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
     path("actions/<int:pk>/delete/", actions.action_delete, name="action_delete"),

@@ -106,7 +106,8 @@ def schedule_action_reminders(action: Action) -> None:
         "group_name": action.group.name,
         "case_reference": action.family.case_reference,
         "due_on": f"{action.due_on:%A %-d %B %Y}",
-        "link": absolute("supervision:action_list", pk=action.group_id) + f"?owner={action.owner_id}",
+        # Owners may be outside the group (anyone the coordinator could invite): their own list works for all.
+        "link": absolute("supervision:my_actions"),
     }
     schedule_reminder(
         key=due_key,

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import audit
 from supervision import forms, selectors, services
-from supervision.permissions import get_action_for_user, get_group_for_user, get_item_for_user, rights_for
+from supervision.models import Action
+from supervision.permissions import get_action_for_user, get_group_for_user, get_item_for_user, rights_for, uses_gcs
 from supervision.views.common import GET_POST, add_errors, flash_error, is_htmx
 
 
@@ -51,6 +52,22 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": rights_for(request.user, group),
         },
     )
+
+
+@login_required
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """The actions a person owns in any group, members or not: where their reminders link."""
+    if not uses_gcs(request.user):
+        raise Http404
+    with transaction.atomic():
+        actions = list(
+            Action.objects.filter(owner=request.user)
+            .select_related("family", "group", "item__session")
+            .order_by("status", "due_on", "pk")[:200]
+        )
+        audit.record_view(request, request.user, page="my_actions", actions=len(actions))
+    return render(request, "supervision/my_actions.html", {"actions": actions, "today": timezone.localdate()})
 
 
 @login_required
@@ -142,4 +159,6 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if next_url.startswith("/gcs/") and "//" not in next_url:
         return redirect(next_url)
+    if not rights_for(request.user, action.group).view:
+        return redirect("supervision:my_actions")
     return redirect("supervision:action_list", pk=action.group_id)

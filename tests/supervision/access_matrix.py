@@ -177,6 +177,7 @@ ENTRIES = [
         method="POST",
         expect=only(404, alice=302, mo=302, gina=302),
     ),
+    Entry("supervision:my_actions", expect=only(404, alice=200, mo=200, gina=200, bob=200)),
     Entry(
         "supervision:action_status",
         kwargs=lambda w: {"pk": w.gcs_action.pk},

@@ -73,7 +73,7 @@ def test_an_action_reminds_its_owner_ahead_at_nine_and_the_working_day_after_it_
     assert timezone.localtime(overdue.due_at) == local_datetime(next_working_day(due), dt.time(9, 0))
     assert ahead.user == alice and ahead.recipient_email == alice.email
     assert ahead.context["case_reference"] == action.family.case_reference
-    assert ahead.context["link"].endswith(f"/gcs/groups/{north_group.pk}/actions/?owner={alice.pk}")
+    assert ahead.context["link"].endswith("/gcs/actions/mine/")
 
 
 def test_an_action_changed_to_what_it_already_says_is_not_saved_or_audited(

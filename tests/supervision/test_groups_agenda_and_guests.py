@@ -181,3 +181,21 @@ def test_the_guest_pages_work_for_the_coordinator(client_for: Any, upcoming: Sup
     )
     assert response.status_code == 302
     assert upcoming.guests.get().role_label == "Probation officer (guest)"
+
+
+def test_an_owner_from_outside_the_group_finds_their_action_and_marks_it_done(
+    client_for: Any, north_group: SupervisionGroup, north_family: Family, alice: User, gina: User, bob: User
+) -> None:
+    session = held_session(north_group, north_family, alice)
+    action = services.add_action(
+        item=session.items.get(), description="Ask school", owner=bob, due_on=timezone.localdate(), by=gina
+    )
+    client = client_for(bob)
+    page = client.get("/gcs/actions/mine/").content.decode()
+    assert "Ask school" in page and north_family.case_reference in page
+    assert north_family.family_name not in page
+    assert client.get(f"/gcs/groups/{north_group.pk}/actions/").status_code == 404  # still not a member
+    response = client.post(f"/gcs/actions/{action.pk}/status/", {"done": "on"})
+    assert response.status_code == 302 and response["Location"] == "/gcs/actions/mine/"
+    action.refresh_from_db()
+    assert action.status == "done"
