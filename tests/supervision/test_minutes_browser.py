@@ -83,3 +83,72 @@ def test_someone_elses_saved_text_appears_without_typing(minutes_page: Any, mo: 
     box.press_sequentially(" Agreed.")
     page.locator(f"#status-{item.pk}-hypotheses").get_by_text("Saved at").wait_for()
     assert MinutesEntry.objects.get(item=item, section="hypotheses").text == "Mo: the move unsettled them. Agreed."
+
+
+def test_the_new_gcs_pages_have_no_wcag_violations(
+    browser_page: Any,
+    live_server: Any,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    gina: User,
+    mo: User,
+    bob: User,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests import factories
+    from tests.browser import screenshot
+    from tests.supervision import factories as gcs
+
+    upcoming = gcs.make_session(group=north_group)
+    item = gcs.add_item(upcoming, north_family, alice)
+    services.invite_guest(
+        session=upcoming, name="Nina Nurse", email="nina@school.example", role="School nurse", by=gina
+    )
+    factories.make_family(team=north_group.team, practitioner=bob)  # due, but its worker is not in the group
+    earlier = held_session(north_group, north_family, alice, days_ago=28)
+    carried = services.add_action(
+        item=earlier.items.get(), description="Visit school", owner=alice, due_on=timezone.localdate(), by=gina
+    )
+    services.add_action(
+        item=earlier.items.get(), description="Ask CAMHS", owner=bob, due_on=timezone.localdate(), by=gina
+    )
+    today = held_session(north_group, north_family, alice)
+    later = timezone.localdate() + dt.timedelta(days=14)
+    services.review_action(action=carried, item=today.items.get(), done=False, due_on=later, owner=alice, by=gina)
+
+    page = browser_page
+    log_in(page, live_server.url, gina)
+    page.goto(live_server.url + f"/gcs/sessions/{upcoming.pk}/agenda/add/")
+    page.get_by_role("button", name="Add all").click()
+    page.get_by_text("by hand").first.wait_for()
+    assert_accessible(page)
+    for path in [
+        f"/gcs/items/{item.pk}/edit/",
+        f"/gcs/sessions/{upcoming.pk}/attendance/",
+        f"/gcs/sessions/{upcoming.pk}/guests/invite/",
+        "/gcs/actions/mine/",
+    ]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    page.goto(live_server.url + f"/gcs/sessions/{today.pk}/minutes/")
+    page.get_by_text("Review this action").first.click()
+    assert_accessible(page)
+    screenshot(page, "gcs-minutes-review")
+
+    # A conflict now offers a merge as well as either text.
+    today_item = today.items.get()
+    services.save_entry(item=today_item, section="worries", text="Mo: late twice.", base_version=0, by=mo)
+    page.get_by_label("Worries and risks").press_sequentially("Missed school.")
+    merge = page.get_by_label("Or merge the two texts")
+    merge.wait_for()
+    assert merge.input_value() == "Mo: late twice.\n\nMissed school."
+    assert_accessible(page)
+    screenshot(page, "gcs-minutes-merge")
+    merge.fill("Missed school; late twice.")
+    page.get_by_role("button", name="Save the merged text").click()
+    page.locator(f"#status-{today_item.pk}-worries").get_by_text("Saved", exact=True).wait_for()
+    assert MinutesEntry.objects.get(item=today_item, section="worries").text == "Missed school; late twice."
