@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from core import audit
 from supervision import forms, selectors, services
 from supervision.models import Action
@@ -58,15 +59,16 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
     """The actions a person owns in any group, members or not: where their reminders link."""
-    if not uses_gcs(request.user):
+    user = request.user
+    if not isinstance(user, User) or not uses_gcs(user):
         raise Http404
     with transaction.atomic():
         actions = list(
-            Action.objects.filter(owner=request.user)
+            Action.objects.filter(owner=user)
             .select_related("family", "group", "item__session")
             .order_by("status", "due_on", "pk")[:200]
         )
-        audit.record_view(request, request.user, page="my_actions", actions=len(actions))
+        audit.record_view(request, user, page="my_actions", actions=len(actions))
     return render(request, "supervision/my_actions.html", {"actions": actions, "today": timezone.localdate()})
 
 
