@@ -53,6 +53,7 @@ def test_a_referral_from_the_practitioner_to_an_allocated_coordinator(
     page.get_by_role("button", name="Accept").click()
     page.get_by_role("link", name="Allocate a coordinator").click()
     assert_accessible(page)
+    screenshot(page, "fgc-allocate")
     page.get_by_label(fern.full_name).check()
     page.get_by_role("button", name="Allocate").click()
     assert_accessible(page)
