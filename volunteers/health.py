@@ -100,7 +100,8 @@ def boundaries(matches: QuerySet[Match], *, today: dt.date | None = None) -> lis
         for age in (21, 25):
             day = birthday(born, age)
             if today <= day <= horizon:
-                found.append(Boundary(match, f"Plan the transition: {age}th birthday", day))
+                ordinal = "21st" if age == 21 else "25th"
+                found.append(Boundary(match, f"Plan the transition: {ordinal} birthday", day))
     for match in live.filter(request__family__closed_on__isnull=False):
         found.append(Boundary(match, "Family's plan closed: review step-down", match.request.family.closed_on))  # type: ignore[union-attr,arg-type]
     return sorted(found, key=lambda b: b.on)

@@ -20,7 +20,9 @@ from volunteers.services import lifecycle
 pytestmark = pytest.mark.django_db
 
 
-def test_an_offer_gives_the_volunteer_the_configured_days_and_emails_them_without_names(vic, north_family: Family) -> None:
+def test_an_offer_gives_the_volunteer_the_configured_days_and_emails_them_without_names(
+    vic, north_family: Family
+) -> None:
     with override_settings(KINFOLK_VOLUNTEER_OFFER_DAYS=3):
         match = match_at(MatchState.OFFERED, coordinator=vic, family=north_family)
     assert match.state == MatchState.OFFERED
