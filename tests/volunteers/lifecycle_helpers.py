@@ -49,6 +49,7 @@ def match_at(
     """A match moved through the services up to `state` (PROPOSED, OFFERED, ACCEPTED, CONFIRMED or ACTIVE)."""
     if request is None:
         assert family is not None
+        assert family is not None and family.allocated_practitioner is not None
         request = make_request(requested_by=family.allocated_practitioner, family=family)
     volunteer = volunteer or make_volunteer()
     match = Match.objects.create(request=request, volunteer=volunteer, proposed_by=coordinator)

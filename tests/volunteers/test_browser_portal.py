@@ -39,7 +39,10 @@ def test_a_volunteer_logs_a_contact_with_a_concern_on_a_phone(
     page.get_by_label("Safeguarding concern (optional)").fill("Said there was no food in the house.")
     screenshot(page, "volunteers-contact-phone")
     page.get_by_role("button", name="Log the contact").click()
-    assert "practitioner and coordinator have been told" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert (
+        "practitioner and coordinator have been told"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )
     assert_accessible(page)
     contact = Contact.objects.get(match=match)
     assert (contact.kind, contact.minutes, contact.has_open_concern) == ("phone", 25, True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from tests import factories
 from tests.volunteers.factories import make_request
 from tests.volunteers.lifecycle_helpers import match_at
 from volunteers import health
-from volunteers.models import ContactKind, ContactOutcome, Match, MatchState, VolunteerRole
+from volunteers.models import Contact, ContactKind, ContactOutcome, Match, MatchState, VolunteerRole
 from volunteers.services import contacts
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +25,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _log(match: Match, days_ago: int = 0, **extra: object) -> object:
+def _log(match: Match, days_ago: int = 0, **extra: Any) -> Contact:
     return contacts.log_contact(
         match=match,
         by=match.volunteer.user or match.proposed_by,  # type: ignore[arg-type]
         occurred_on=TODAY() - dt.timedelta(days=days_ago),
         kind=ContactKind.FACE_TO_FACE,
         minutes=45,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -54,7 +55,7 @@ def test_a_concern_shows_on_the_home_pages_until_acknowledged(vic, alice, bob, n
     assert "Safeguarding concerns from volunteers" not in factories.login(Client(), bob).get("/").content.decode()
     response = factories.login(Client(), alice).post(
         reverse("volunteers:concern_acknowledge", kwargs={"pk": contact.pk}),
-        {"from": "home"},  # type: ignore[attr-defined]
+        {"from": "home"},
     )
     assert response.status_code == 302
     assert "Safeguarding concerns from volunteers" not in factories.login(Client(), vic).get("/").content.decode()

@@ -16,12 +16,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core.models import AuditEvent
 from diary.models import MeetingKind
 from tests import factories
-from tests.core.uploads_corpus import minimal_pdf, eicar_pdf
+from tests.core.uploads_corpus import eicar_pdf, minimal_pdf
 from tests.volunteers.lifecycle_helpers import approve, volunteer_for
-from volunteers.models import EventBooking, EventKind, Expense, ExpenseStatus, VolunteerRole
+from volunteers.models import Event, EventBooking, EventKind, Expense, ExpenseStatus, VolunteerRole
 from volunteers.services import events, expenses
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_a_rejection_needs_a_reason(val, vic) -> None:
         expenses.decide_expense(expense=claim, approve=False, by=vic)
 
 
-def _event(vic, *, hours_from: int = 48, title: str = "Council meeting", places: int = 2):  # type: ignore[no-untyped-def]
+def _event(vic: User, *, hours_from: int = 48, title: str = "Council meeting", places: int = 2) -> Event:
     start = timezone.now().replace(microsecond=0) + dt.timedelta(hours=hours_from)
     return events.create_event(
         kind=EventKind.MEETING,

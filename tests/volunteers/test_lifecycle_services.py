@@ -115,7 +115,8 @@ def test_review_intervals_are_configurable_per_role(vic, north_care_leaver, alic
         assert match.next_review_on == match.started_on + dt.timedelta(weeks=8)  # type: ignore[operator]
         lifecycle.record_review(match=match, held_on=timezone.localdate(), going_well=True, notes="", by=vic)
     match.refresh_from_db()
-    assert match.next_review_on == lifecycle.add_months(match.started_on + dt.timedelta(weeks=8), 6)  # type: ignore[operator]
+    assert match.started_on is not None
+    assert match.next_review_on == lifecycle.add_months(match.started_on + dt.timedelta(weeks=8), 6)
 
 
 def test_a_planned_ending_has_a_final_contact_and_closes_the_request(vic, north_family: Family) -> None:

@@ -105,7 +105,7 @@ def nudge_contact_gaps(*, today: dt.date | None = None) -> dict[str, int]:
     alert_days = settings.KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS
     counts = {"nudged": 0, "alerted": 0}
     cutoff = today - dt.timedelta(days=nudge_days)
-    active = with_last_contact(Match.objects.filter(state=MatchState.ACTIVE)).filter(last_contact_on__lte=cutoff)
+    active = with_last_contact(Match.objects.filter(state=MatchState.ACTIVE)).filter(last_contact_on__lte=cutoff)  # type: ignore[misc]  # an annotation django-stubs cannot see
     for match in active.select_related("request", "volunteer", "volunteer__coordinator"):
         gap = (today - match.last_contact_on).days  # type: ignore[attr-defined]
         since = match.last_contact_on.isoformat()  # type: ignore[attr-defined]

@@ -17,7 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from core import audit
 from core.models import AuditAction
-from core.uploads import PDF, store_upload, validate_upload
+from core.uploads import store_upload, validate_upload
+from core.uploads.refusals import PDF
 from volunteers.models import Expense, ExpenseKind, ExpenseStatus, Match, Volunteer
 from volunteers.models.expenses import tax_year_start
 

@@ -171,7 +171,7 @@ def match_introduce(request: HttpRequest, pk: int) -> HttpResponse:
     match = _coordinator_match(request.user, pk)
     form = IntroductionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not arranged: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not arranged: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
         return _back(match)
     data = form.cleaned_data
     try:
