@@ -70,6 +70,8 @@ class EventBooking(models.Model):
                 fields=["event", "volunteer"],
                 condition=models.Q(cancelled=False),
                 name="one_live_booking_per_volunteer_and_event",
+                violation_error_code="one_live_booking_per_volunteer_and_event",
+                violation_error_message="You already have a place at this event.",
             ),
         ]
 

@@ -29,7 +29,14 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["due_on"]
-        constraints = [models.UniqueConstraint(fields=["match", "due_on"], name="one_review_per_due_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match", "due_on"],
+                name="one_review_per_due_date",
+                violation_error_code="one_review_per_due_date",
+                violation_error_message="A review is already due on that day.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Review due {self.due_on:%-d %b %Y}"
