@@ -32,7 +32,11 @@ def test_every_lifecycle_page_has_no_axe_violations(
     approve(me, VolunteerRole.RIGHTS_AND_REPS)
     family = factories.make_family(team=north_family.team, practitioner=alice)
     active = match_at(MatchState.ACTIVE, coordinator=vic, family=north_family, volunteer=me, started_days_ago=70)
-    for days_ago, outcome in ((60, ContactOutcome.MADE), (30, ContactOutcome.CANCELLED), (25, ContactOutcome.ATTEMPTED)):
+    for days_ago, outcome in (
+        (60, ContactOutcome.MADE),
+        (30, ContactOutcome.CANCELLED),
+        (25, ContactOutcome.ATTEMPTED),
+    ):
         contacts.log_contact(
             match=active,
             by=val,
@@ -47,7 +51,9 @@ def test_every_lifecycle_page_has_no_axe_violations(
         coordinator=vic,
         family=factories.make_family(team=north_family.team, practitioner=alice),
     )
-    expenses.claim_mileage(volunteer=me, incurred_on=timezone.localdate(), miles=Decimal(12), description="Visit", by=val)
+    expenses.claim_mileage(
+        volunteer=me, incurred_on=timezone.localdate(), miles=Decimal(12), description="Visit", by=val
+    )
     event = _event(vic, title="Children in care council")
 
     page = browser_page

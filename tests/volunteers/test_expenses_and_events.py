@@ -169,3 +169,28 @@ def test_the_database_refuses_overlapping_bookings_written_around_the_service(vi
     EventBooking.objects.create(event=first, volunteer=volunteer, start=first.start, end=first.end)
     with pytest.raises(IntegrityError):
         EventBooking.objects.create(event=second, volunteer=volunteer, start=second.start, end=second.end)
+
+
+def test_a_volunteer_who_signs_up_is_reminded_the_working_day_before_through_the_diary(vic) -> None:
+    from diary.models import Reminder
+
+    event = _event(vic, hours_from=24 * 10)
+    volunteer = volunteer_for()
+    approve(volunteer, VolunteerRole.RIGHTS_AND_REPS)
+    events.sign_up(event=event, volunteer=volunteer)
+    reminders = Reminder.objects.filter(meeting=event.meeting, recipient_email=volunteer.email)
+    assert reminders.count() == 1
+    assert reminders.get().due_at < event.start
+    events.cancel_booking(booking=EventBooking.objects.get(event=event, volunteer=volunteer))
+    assert event.meeting is not None
+    current = event.meeting.attendees.filter(removed_at__isnull=True)
+    assert volunteer.email not in current.values_list("email", flat=True)
+    assert not reminders.filter(status="pending").exists()
+
+
+def test_a_volunteer_whose_approval_lapses_before_the_event_cannot_sign_up(vic) -> None:
+    event = _event(vic, hours_from=24 * 10)
+    volunteer = volunteer_for()
+    approve(volunteer, VolunteerRole.RIGHTS_AND_REPS, until=timezone.localdate())
+    with pytest.raises(ValidationError, match="approved"):
+        events.sign_up(event=event, volunteer=volunteer)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from families.models import Family
 from tests import factories
 from tests.volunteers.lifecycle_helpers import match_at, volunteer_for
-from volunteers.models import EndingReason, MatchState, Volunteer
+from volunteers.models import EndingReason, Match, MatchState, Volunteer
 from volunteers.services import lifecycle
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,27 @@ def test_a_volunteer_with_a_live_match_signs_in_with_their_authenticator(
     factories.sign_in(signed_in, val)
     assert signed_in.get(reverse("volunteers:portal")).status_code == 200
     assert Authenticator.objects.filter(user=val).exists()
+
+
+def test_the_volunteer_and_the_practitioner_each_record_a_check_in_from_their_side(
+    val, vic, alice, north_family: Family
+) -> None:
+    TOTP.activate(val, factories.TOTP_SECRET)
+    match = match_at(MatchState.ACTIVE, coordinator=vic, family=north_family, volunteer=volunteer_for(val))
+    url = reverse("volunteers:match_check_in", kwargs={"pk": match.pk})
+    answers = {"going_well": "4", "easy_to_meet": "2", "helping": "5", "side": "family"}
+    factories.login(Client(), val).post(url, answers)  # a volunteer cannot answer for the family
+    factories.login(Client(), alice).post(url, answers)
+    assert sorted(match.check_ins.values_list("side", "easy_to_meet")) == [("family", 2), ("volunteer", 2)]
+
+
+def test_the_schedules_expire_offers_and_nudge_contact_gaps(vic, north_family: Family) -> None:
+    from core.registry import declared_schedules
+    from volunteers import tasks
+
+    funcs = {declared.func for declared in declared_schedules()}
+    assert {"volunteers.tasks.expire_offers", "volunteers.tasks.nudge_contact_gaps"} <= funcs
+    match = match_at(MatchState.OFFERED, coordinator=vic, family=north_family)
+    Match.objects.filter(pk=match.pk).update(offer_expires_at=timezone.now())
+    assert tasks.expire_offers() == 1
+    assert tasks.nudge_contact_gaps() == {"nudged": 0, "alerted": 0}
