@@ -8,6 +8,7 @@ INSTALLED_APPS order (lower layers first), and sorts what it shows by `order`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,16 @@ class KinfolkApp(AppConfig):
         """Build (or top up) this app's demo data, idempotently; returns lines for `manage.py demo` to print."""
         return []
 
+    def provides(self) -> dict[str, Callable[..., Any]]:
+        """Public services other feature apps may call by name without importing this app.
+
+        Feature apps are independent siblings (import-linter forbids imports between
+        them); where one must ask another for something (an FGC asks the volunteer
+        scheme for an FGC Ambassador), the asking app calls `registry.provided(name)`.
+        Each entry's docstring is its contract: keyword-only arguments, plain values.
+        """
+        return {}
+
 
 def kinfolk_apps() -> list[KinfolkApp]:
     return [config for config in apps.get_app_configs() if isinstance(config, KinfolkApp)]
@@ -102,6 +113,15 @@ def home_panels(user: Any) -> list[HomePanel]:
 
 def requires_second_factor(user: Any) -> bool:
     return any(app.requires_second_factor(user) for app in kinfolk_apps())
+
+
+def provided(name: str) -> Callable[..., Any] | None:
+    """The service another app offers under `name`, or None when no installed app offers it."""
+    for app in kinfolk_apps():
+        service = app.provides().get(name)
+        if service is not None:
+            return service
+    return None
 
 
 def declared_schedules() -> list[Declared]:
