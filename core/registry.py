@@ -74,6 +74,14 @@ class KinfolkApp(AppConfig):
         """Periodic django-q2 jobs of this app, each with a comment saying why it exists."""
         return []
 
+    def requires_second_factor(self, user: Any) -> bool:
+        """Must this user sign in with a second factor because of what this app shows them?
+
+        Staff roles always must (accounts.middleware); an app answers for the users it
+        lets see case data without a staff role (a volunteer with a live match).
+        """
+        return False
+
     def build_demo(self) -> list[str]:
         """Build (or top up) this app's demo data, idempotently; returns lines for `manage.py demo` to print."""
         return []
@@ -101,6 +109,10 @@ def navigation(user: Any) -> list[NavItem]:
 def home_panels(user: Any) -> list[HomePanel]:
     panels = [panel for app in kinfolk_apps() for panel in app.home_panels(user)]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def requires_second_factor(user: Any) -> bool:
+    return any(app.requires_second_factor(user) for app in kinfolk_apps())
 
 
 def provided(name: str) -> Callable[..., Any] | None:
