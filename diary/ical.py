@@ -362,6 +362,7 @@ class ReplyItem:
     attendee_email: str
     partstat: str
     sent_by: str = ""
+    recurrence_id: dt.datetime | None = None  # one instance of a series; None for the whole of it
 
 
 def parse_reply(data: bytes | str) -> list[ReplyItem]:
@@ -373,6 +374,8 @@ def parse_reply(data: bytes | str) -> list[ReplyItem]:
     for event in cal.walk("VEVENT"):
         uid = str(event.get("uid", "")).strip()
         sequence = int(event.get("sequence", 0))
+        recurrence = event.get("recurrence-id")
+        recurrence_id = recurrence.dt.astimezone(dt.UTC) if recurrence is not None else None
         attendees = event.get("attendee")
         if attendees is None:
             continue
@@ -385,6 +388,7 @@ def parse_reply(data: bytes | str) -> list[ReplyItem]:
                     attendee_email=address(attendee),
                     partstat=partstat,
                     sent_by=address(attendee.params.get("SENT-BY", "")),
+                    recurrence_id=recurrence_id,
                 )
             )
     return items

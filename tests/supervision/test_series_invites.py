@@ -16,6 +16,7 @@ from diary.workdays import is_bank_holiday
 from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
+from supervision.tasks import run_pending_membership_changes
 from supervision.services.series import cancel_sessions_from, move_sessions_from
 from tests.ical_series import exception_in_all_parsers, series_in_all_parsers
 
@@ -80,6 +81,8 @@ def test_moving_one_session_sends_an_exception_and_cancelling_one_cancels_only_t
     assert cancel["recurrence_id"] == cancelled.start.astimezone(dt.UTC)
     # A member added now gets the whole series: the move as an exception, the cancellation as an EXDATE.
     services.add_member(group=north_group, user=bob, discipline=Discipline.DOMESTIC_ABUSE, by=gina)
+    run_pending_membership_changes()
+    assert OutboxMessage.objects.filter(to__icontains=bob.email).count() == 1
     views = series_in_all_parsers(_latest(bob.email).calendar)
     occurrences = views["ical.js"]["occurrences"]
     assert [(o.start, o.end) for o in occurrences] == _kinfolk_view(north_group)
