@@ -28,6 +28,7 @@ from supervision.models import (
     GroupMember,
     MembershipChange,
     SupervisionGroup,
+    SupervisionSession,
 )
 from supervision.permissions import forget_rights
 from supervision.services.scheduling import sync_invitations
@@ -171,3 +172,17 @@ def restore_member(*, change: MembershipChange, by: User) -> GroupMember:
 def recent_changes(*, group: SupervisionGroup, limit: int = 5) -> list[MembershipChange]:
     """The last few changes, newest first, for the group page (one query)."""
     return list(group.membership_changes.select_related("user", "group").order_by("-created_at", "-pk")[:limit])
+
+
+def restorable(
+    changes: list[MembershipChange], *, member_ids: set[int], upcoming: list[SupervisionSession]
+) -> set[int]:
+    """Of `changes`, the removals the group page offers to undo (no query: from what the page has loaded)."""
+    return {
+        change.pk
+        for change in changes
+        if change.kind == MembershipChange.Kind.REMOVED
+        and change.undone_at is None
+        and change.user_id not in member_ids
+        and any(session.created_at <= change.created_at for session in upcoming)
+    }

@@ -24,7 +24,7 @@ from core.models import AuditAction
 from diary import ical
 from diary import series as diary_series
 from diary import services as diary
-from diary.models import MeetingKind
+from diary.models import AttendeeResponse, MeetingKind
 from diary.reminders import ReminderRule
 from diary.workdays import is_bank_holiday, is_working_day, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
@@ -390,3 +390,11 @@ def sync_invitations(*, group: SupervisionGroup) -> int:
             diary.set_attendees(meeting=session.meeting, attendees=specs)
             touched += 1
     return touched
+
+
+def answered(session: SupervisionSession) -> list[str]:
+    """Who has answered the session's invitation, e.g. "Alice Practitioner (accepted)": a new time resets them."""
+    if session.meeting is None:
+        return []
+    rows = session.meeting.attendees.current().exclude(response=AttendeeResponse.NEEDS_ACTION).order_by("name", "pk")
+    return [f"{row} ({row.get_response_display().lower()})" for row in rows]
