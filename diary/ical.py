@@ -281,7 +281,7 @@ def _series_master(series: MeetingSeries, meetings: Sequence[Meeting], *, stamp:
     for moment in series_rdates(series, meetings):
         event.add("rdate", _ical_time(moment))
     title = series.title
-    kind = series.get_kind_display()  # type: ignore[attr-defined]
+    kind = series.get_kind_display()
     event.add("summary", title if title.lower().startswith(kind.lower()) else f"{kind}: {title}")
     location = series.location or series.online_url
     if location:

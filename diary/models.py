@@ -141,9 +141,7 @@ class Meeting(ConstraintErrorsOnFields):
     )
     link_path = models.CharField(max_length=300, help_text="Path into Kinfolk, e.g. /gcs/sessions/12/.")
     reminder_rules = models.JSONField(default=list, blank=True)
-    series = models.ForeignKey(
-        MeetingSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
-    )
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
     recurrence_id = models.DateTimeField(
         null=True, blank=True, help_text="In a series: the instant that names this instance (RECURRENCE-ID)."
     )

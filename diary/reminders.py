@@ -253,6 +253,7 @@ def bulk_meeting_reminders(
             due = compute_due(
                 anchor_at=anchor_at, offset_working_days=rule.offset_working_days, offset_hours=rule.offset_hours
             )
+            recipients: list[tuple[str, User | None, str]]
             if rule.audience == "organiser":
                 if not organiser_too:
                     continue

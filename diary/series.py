@@ -52,7 +52,7 @@ def expand(series: MeetingSeries) -> list[dt.datetime]:
     """The instants the master event names (RRULE minus EXDATE plus RDATE), in UTC."""
     rule = rrulestr(f"RRULE:{series.rrule}", dtstart=series.dtstart.astimezone(LONDON))
     excluded = {dt.datetime.fromisoformat(value) for value in series.exdates}
-    moments = {moment.astimezone(dt.UTC) for moment in rule} - excluded  # type: ignore[union-attr]
+    moments = {moment.astimezone(dt.UTC) for moment in rule} - excluded
     moments |= {dt.datetime.fromisoformat(value).astimezone(dt.UTC) for value in series.rdates}
     return sorted(moments)
 
@@ -126,11 +126,11 @@ def schedule_series(
             series=series,
             recurrence_id=occurrence.recurrence_id,
         )
-        # Constraints are checked above (times) and by the database (unique UID): no query per row.
-        meeting.full_clean(validate_unique=False, validate_constraints=False)
+        # The people were checked with the series; the times above; the UID by the database: no query per row.
+        meeting.full_clean(exclude=["organiser", "team", "series"], validate_unique=False, validate_constraints=False)
         meetings.append(meeting)
     meetings = Meeting.objects.bulk_create(meetings)
-    rows = [make_attendee(meeting, spec) for meeting in meetings for spec in attendees]
+    rows = [copy_attendee(first, meeting) for first in _checked(meetings[0], attendees) for meeting in meetings]
     MeetingAttendee.objects.bulk_create(rows)
     Reminder.objects.bulk_create(bulk_meeting_reminders(meetings, rows))
     audit.record(
@@ -138,17 +138,26 @@ def schedule_series(
         obj=series,
         detail={"uid": series.uid, "meetings": len(meetings), "attendees": len(attendees)},
     )
-    first = [row for row in rows if row.meeting_id == meetings[0].pk]
+    first = sorted((row for row in rows if row.meeting_id == meetings[0].pk), key=lambda row: row.email)
     for attendee in first:
         _send_series_request(series, meetings, first, attendee, updated=False)
     return series, meetings
+
+
+def _checked(meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> list[MeetingAttendee]:
+    """Each person's row, validated once (a query each for the user), to copy onto every meeting."""
+    return [make_attendee(meeting, spec) for spec in attendees]
+
+
+def copy_attendee(row: MeetingAttendee, meeting: Meeting) -> MeetingAttendee:
+    return MeetingAttendee(meeting=meeting, user=row.user, email=row.email, name=row.name, required=row.required)
 
 
 # --- Emails -----------------------------------------------------------------------------------
 
 
 def _summary(series: MeetingSeries) -> str:
-    kind = series.get_kind_display()  # type: ignore[attr-defined]
+    kind = series.get_kind_display()
     return series.title if series.title.lower().startswith(kind.lower()) else f"{kind}: {series.title}"
 
 
@@ -240,19 +249,20 @@ def set_series_attendees(*, series: MeetingSeries, attendees: Sequence[AttendeeS
     rows: dict[int, dict[str, MeetingAttendee]] = {m.pk: {} for m in meetings}
     for row in MeetingAttendee.objects.filter(meeting__in=meetings):
         rows[row.meeting_id][row.email.lower()] = row
+    checked = {row.email: row for row in _checked(meetings[0], attendees)} if meetings else {}
     new_rows: list[MeetingAttendee] = []
     restored: list[int] = []
     removed: dict[str, MeetingAttendee] = {}
     changed_meetings: set[int] = set()
     for meeting in meetings:
         existing = rows[meeting.pk]
-        for email, spec in wanted.items():
-            row = existing.get(email)
-            if row is None:
-                new_rows.append(make_attendee(meeting, spec))
+        for email in wanted:
+            present = existing.get(email)
+            if present is None:
+                new_rows.append(copy_attendee(checked[email], meeting))
                 changed_meetings.add(meeting.pk)
-            elif row.removed_at is not None:
-                restored.append(row.pk)
+            elif present.removed_at is not None:
+                restored.append(present.pk)
                 changed_meetings.add(meeting.pk)
         for email, row in existing.items():
             if row.removed_at is None and email not in wanted:

@@ -27,7 +27,8 @@ class Seen(NamedTuple):
 
 
 def _utc(moment: Any) -> dt.datetime:
-    return moment.astimezone(dt.UTC)
+    utc: dt.datetime = moment.astimezone(dt.UTC)
+    return utc
 
 
 def _apply(
@@ -43,7 +44,7 @@ def _icalendar(text: str) -> dict[str, Any]:
     [master] = [e for e in events if "RECURRENCE-ID" not in e]
     rules = rruleset()
     start = master.DTSTART
-    rules.rrule(rrulestr("RRULE:" + master["RRULE"].to_ical().decode(), dtstart=start))  # type: ignore[arg-type]
+    rules.rrule(rrulestr("RRULE:" + master["RRULE"].to_ical().decode(), dtstart=start))
     for name, add in (("EXDATE", rules.exdate), ("RDATE", rules.rdate)):
         values = master.get(name, [])
         for prop in values if isinstance(values, list) else [values]:
@@ -80,7 +81,9 @@ def _vobject(text: str) -> dict[str, Any]:
     return {
         "uid": str(master.uid.value),
         "sequence": sequence,
-        "occurrences": _apply(str(master.uid.value), list(master.getrruleset(addRDate=True)), duration, sequence, exceptions),
+        "occurrences": _apply(
+            str(master.uid.value), list(master.getrruleset(addRDate=True)), duration, sequence, exceptions
+        ),
     }
 
 

@@ -7,33 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0003_papers_stored_under_generated_names'),
+        ("supervision", "0003_papers_stored_under_generated_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MembershipChange',
+            name="MembershipChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('added', 'Added'), ('removed', 'Removed'), ('restored', 'Restored')], max_length=10)),
-                ('discipline', models.CharField(choices=[('social_worker', 'Social worker'), ('adult_mental_health', 'Adult mental health'), ('domestic_abuse', 'Domestic abuse'), ('substance_misuse', 'Substance misuse'), ('manager', 'Manager'), ('chair', 'Chair'), ('other', 'Other')], max_length=30)),
-                ('sessions', models.PositiveIntegerField(default=0, help_text='Future sessions whose invitations change.')),
-                ('sessions_done', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('running', 'In progress'), ('done', 'Done'), ('failed', 'Failed, trying again')], default='waiting', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_at', models.DateTimeField(blank=True, help_text='When a removal was undone.', null=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='membership_changes', to='supervision.supervisiongroup')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("added", "Added"), ("removed", "Removed"), ("restored", "Restored")], max_length=10
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.CharField(
+                        choices=[
+                            ("social_worker", "Social worker"),
+                            ("adult_mental_health", "Adult mental health"),
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("substance_misuse", "Substance misuse"),
+                            ("manager", "Manager"),
+                            ("chair", "Chair"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "sessions",
+                    models.PositiveIntegerField(default=0, help_text="Future sessions whose invitations change."),
+                ),
+                ("sessions_done", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("running", "In progress"),
+                            ("done", "Done"),
+                            ("failed", "Failed, trying again"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_at", models.DateTimeField(blank=True, help_text="When a removal was undone.", null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership_changes",
+                        to="supervision.supervisiongroup",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['group', '-created_at'], name='supervision_group_i_b98f67_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["group", "-created_at"], name="supervision_group_i_b98f67_idx")],
             },
         ),
     ]

@@ -208,6 +208,11 @@ def remove_member(*, member: GroupMember, by: User) -> MemberRemoval:
         },
     )
     change = record_change(
-        group=group, user=user, kind=MembershipChange.Kind.REMOVED, discipline=member.discipline, by=by, sessions=sessions
+        group=group,
+        user=user,
+        kind=MembershipChange.Kind.REMOVED,
+        discipline=member.discipline,
+        by=by,
+        sessions=sessions,
     )
     return MemberRemoval(presenting=presenting, actions=actions, change=change)

@@ -88,9 +88,7 @@ def enqueue_calendar_work(change_id: int) -> None:
     from django_q.tasks import async_task
 
     try:
-        async_task(
-            "supervision.tasks.apply_membership_change", change_id, task_name=f"gcs-membership-{change_id}"
-        )
+        async_task("supervision.tasks.apply_membership_change", change_id, task_name=f"gcs-membership-{change_id}")
     except Exception:  # the broker is optional: the every-minute sweep is the guarantee
         logger.warning("Could not queue membership change %s; the sweep will do it.", change_id, exc_info=True)
 

@@ -269,9 +269,7 @@ def _write_series(
         link_path=reverse("supervision:group_detail", kwargs={"pk": group.pk}),
         dtstart=dtstart,
         dtend=dtstart + dt.timedelta(minutes=group.duration_minutes),
-        rrule=ical.series_rule(
-            weeks=group.cadence_weeks, weekday=group.weekday, until=_usual_start(group, plan[-1])
-        ),
+        rrule=ical.series_rule(weeks=group.cadence_weeks, weekday=group.weekday, until=_usual_start(group, plan[-1])),
         occurrences=[
             diary_series.Occurrence(
                 start=p.start,

@@ -36,7 +36,9 @@ def sessions_from(
     return sessions.select_related("meeting__series")
 
 
-def _by_series(sessions: list[SupervisionSession]) -> tuple[dict[int, list[SupervisionSession]], list[SupervisionSession]]:
+def _by_series(
+    sessions: list[SupervisionSession],
+) -> tuple[dict[int, list[SupervisionSession]], list[SupervisionSession]]:
     grouped: dict[int, list[SupervisionSession]] = defaultdict(list)
     alone = []
     for session in sessions:

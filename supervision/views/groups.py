@@ -89,9 +89,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member_form": forms.MemberForm(group=group) if rights.manage else None,
         "due_count": due_count,
         "calendar_work": calendar_work,
-        "restorable": membership.restorable(
-            calendar_work, member_ids={m.user_id for m in members}, upcoming=upcoming
-        ),
+        "restorable": membership.restorable(calendar_work, member_ids={m.user_id for m in members}, upcoming=upcoming),
     }
     return render(request, "supervision/group_detail.html", context)
 

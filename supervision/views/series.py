@@ -27,7 +27,9 @@ def diarise(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DiariseForm(data)
     preview = None
     if form.is_valid():
-        preview = preview_series(group=group, first_day=form.cleaned_data["first_day"], until=form.cleaned_data["until"])
+        preview = preview_series(
+            group=group, first_day=form.cleaned_data["first_day"], until=form.cleaned_data["until"]
+        )
         form = forms.DiariseForm(data, clash_days=[row.planned.day for row in preview if row.clash])
         form.is_valid()
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,8 @@ from diary.workdays import is_bank_holiday
 from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
-from supervision.tasks import run_pending_membership_changes
 from supervision.services.series import cancel_sessions_from, move_sessions_from
+from supervision.tasks import run_pending_membership_changes
 from tests.ical_series import exception_in_all_parsers, series_in_all_parsers
 
 

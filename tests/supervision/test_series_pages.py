@@ -112,7 +112,9 @@ def test_a_removal_can_be_undone_while_its_sessions_are_still_to_come(
     # Once every session it touched is over, a removal can no longer be undone.
     services.remove_member(member=north_group.members.get(user=alice), by=gina)
     later = MembershipChange.objects.filter(user=alice, kind=MembershipChange.Kind.REMOVED).latest("pk")
-    north_group.sessions.update(end=timezone.now() - dt.timedelta(hours=1), start=timezone.now() - dt.timedelta(hours=2))
+    north_group.sessions.update(
+        end=timezone.now() - dt.timedelta(hours=1), start=timezone.now() - dt.timedelta(hours=2)
+    )
     assert not membership.can_restore(later)
 
 
@@ -121,7 +123,11 @@ def test_cancelling_sessions_from_a_date_asks_for_one_confirmation_first(
 ) -> None:
     created = _diarise(north_group, gina)
     client = client_for(gina)
-    data = {"action": "cancel", "first_day": timezone.localtime(created[1].start).date().isoformat(), "reason": "Paused"}
+    data = {
+        "action": "cancel",
+        "first_day": timezone.localtime(created[1].start).date().isoformat(),
+        "reason": "Paused",
+    }
     before = OutboxMessage.objects.count()
     check = client.post(f"/gcs/groups/{north_group.pk}/sessions/change/", data).content.decode()
     assert f"Cancel {len(created) - 1} sessions" in check

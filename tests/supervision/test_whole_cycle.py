@@ -21,15 +21,15 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Team, User
+from diary.itip import ingest_reply_message
 from diary.models import MeetingAttendee
 from families.models import Family
 from outbox.services import send_due_messages
 from supervision.models import MinutesStatus, SupervisionGroup
 from tests.assertions import assert_invite_email
 from tests.core.uploads_corpus import minimal_docx, minimal_pdf
-from tests.smtp import SMTPServer
-from diary.itip import ingest_reply_message
 from tests.diary.test_itip import reply
+from tests.smtp import SMTPServer
 from tests.supervision import factories as gcs
 
 
