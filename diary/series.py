@@ -226,7 +226,8 @@ def _resend(series: MeetingSeries, *, reason_given: bool = False) -> int:
 
 def _future_meetings(series: MeetingSeries, now: dt.datetime) -> list[Meeting]:
     return list(
-        series.meetings.select_for_update()
+        # Lock the meetings only: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+        series.meetings.select_for_update(of=("self",))
         .filter(status=MeetingStatus.SCHEDULED, end__gte=now)
         .select_related("organiser", "team")
         .order_by("start")
