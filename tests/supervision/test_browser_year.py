@@ -70,6 +70,9 @@ def test_the_coordinator_runs_a_year_without_making_a_mess_they_cannot_undo(
     page.get_by_label("Move by how many days (optional)").fill("1")
     page.get_by_role("button", name="Continue").click()
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     in_month = [
         s.pk for s in north_group.sessions.all() if month_start <= timezone.localtime(s.start).date() < month_end
     ]
@@ -85,6 +88,9 @@ def test_the_coordinator_runs_a_year_without_making_a_mess_they_cannot_undo(
     assert f"cancel their invitations to {sessions} future sessions" in page.locator("main").inner_text()
     assert_accessible(page)
     screenshot(page, "gcs-member-remove")
+    page.set_viewport_size({"width": 320, "height": 800})  # and on a phone-sized screen
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Remove Alice Practitioner").click()
     assert "Alice Practitioner removed" in _banner(page, "success")
     assert not GroupMember.objects.filter(group=north_group, user=alice).exists()
