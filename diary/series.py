@@ -207,11 +207,12 @@ def _raise_sequence(series: MeetingSeries) -> None:
     Meeting.objects.filter(series=series).update(sequence=Greatest(F("sequence"), series.sequence))
 
 
-def _resend(series: MeetingSeries, *, reason_given: bool = False) -> int:
-    """Send the whole series to everyone still invited to a meeting to come; returns emails written."""
+def _resend(series: MeetingSeries, *, reason_given: bool = False, also: Sequence[int] = ()) -> int:
+    """Send the whole series to everyone still invited to a meeting to come (or to the meetings `also`
+    names, such as those just cancelled); returns emails written."""
     meetings = list(series.meetings.select_related("organiser", "team").order_by("start"))
     now = timezone.now()
-    future = [m.pk for m in meetings if not m.is_cancelled and m.end >= now]
+    future = [m.pk for m in meetings if not m.is_cancelled and m.end >= now] + list(also)
     listed: dict[str, MeetingAttendee] = {}
     for row in MeetingAttendee.objects.current().filter(meeting_id__in=future).select_related("user").order_by("pk"):
         listed.setdefault(row.email.lower(), row)
@@ -320,7 +321,8 @@ def cancel_series_meetings(*, series: MeetingSeries, meetings: Sequence[Meeting]
         action=AuditAction.UPDATE, obj=series, detail={"cancelled": count, "reason_given": bool(reason.strip())}
     )
     if series.meetings.filter(status=MeetingStatus.SCHEDULED).exists():
-        _resend(series, reason_given=bool(reason.strip()))
+        # Those invited to the dates cancelled hear of it even when no date is left to come.
+        _resend(series, reason_given=bool(reason.strip()), also=ids)
     else:
         # Nothing left of it: the whole series is cancelled in everyone's calendar.
         all_meetings = list(series.meetings.select_related("organiser", "team").order_by("start"))

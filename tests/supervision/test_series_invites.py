@@ -129,3 +129,26 @@ def test_moving_every_session_of_a_month_sends_one_email_per_person_and_resets_a
     assert [(o.start, o.end) for o in views["icalendar"]["occurrences"]] == _kinfolk_view(north_group)
     moved = [timezone.localtime(s) for s in starts if timezone.localtime(s).hour == 14]
     assert len(moved) == 3
+
+
+def test_cancelling_every_date_still_to_come_tells_everyone_even_when_earlier_dates_have_passed(
+    north_group: SupervisionGroup, gina: User, alice: User
+) -> None:
+    created, _holiday = _diarise_over_a_bank_holiday(north_group, gina)
+    first = created[0]
+    type(first).objects.filter(pk=first.pk).update(
+        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=2)
+    )
+    assert first.meeting is not None
+    type(first.meeting).objects.filter(pk=first.meeting.pk).update(
+        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=2)
+    )
+    before = OutboxMessage.objects.count()
+    count = cancel_sessions_from(
+        group=north_group, by=gina, first_day=timezone.localtime(created[1].start).date(), reason="Group closed"
+    )
+    assert count == 5
+    assert OutboxMessage.objects.count() - before == north_group.members.count() + 1
+    update = _latest(alice.email)
+    assert update.calendar_method == "REQUEST"
+    assert update.calendar.count("EXDATE") + update.calendar.count("RDATE") >= 5
