@@ -327,16 +327,16 @@ class BulkChangeForm(forms.Form):
     )
     first_day = forms.DateField(label="From", widget=forms.DateInput, help_text="For example, 2027-03-01")
     last_day = forms.DateField(
-        label="To (optional)", required=False, widget=forms.DateInput, help_text="Leave empty for every session after."
+        label="To", required=False, widget=forms.DateInput, help_text="Leave empty for every session after."
     )
     days = forms.IntegerField(
-        label="Move by how many days (optional)",
+        label="Move by how many days",
         required=False,
         min_value=-6,
         max_value=6,
         help_text="For example, 1 moves a Tuesday session to the Wednesday.",
     )
-    start_time = forms.TimeField(label="New start time (optional)", required=False, widget=forms.TimeInput)
+    start_time = forms.TimeField(label="New start time", required=False, widget=forms.TimeInput)
     reason = forms.CharField(
         label="Reason",
         required=False,

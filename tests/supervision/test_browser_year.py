@@ -65,7 +65,7 @@ def test_the_coordinator_runs_a_year_without_making_a_mess_they_cannot_undo(
     month_start, month_end = later.replace(day=1), (later.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     page.get_by_role("link", name="Move or cancel sessions").click()
     page.get_by_label("Move the sessions").check()
-    page.get_by_label("From").fill(month_start.isoformat())
+    page.get_by_label("From", exact=True).fill(month_start.isoformat())
     page.get_by_label("To (optional)").fill((month_end - dt.timedelta(days=1)).isoformat())
     page.get_by_label("Move by how many days (optional)").fill("1")
     page.get_by_role("button", name="Continue").click()
