@@ -17,9 +17,37 @@ from volunteers.models.profile import (
     Volunteer,
     VolunteerRole,
 )
+from volunteers.models.recruitment import (
+    DEFAULT_REQUIREMENTS,
+    CheckRecord,
+    ConversationKind,
+    DbsCheck,
+    DbsDecision,
+    DbsLevel,
+    DbsOutcome,
+    Reference,
+    ReferenceStatus,
+    Requirement,
+    RequirementKind,
+    Suitability,
+    SupervisionConversation,
+)
 from volunteers.models.requests import RequestStatus, VolunteerRequest
 
 __all__ = [
+    "DEFAULT_REQUIREMENTS",
+    "CheckRecord",
+    "ConversationKind",
+    "DbsCheck",
+    "DbsDecision",
+    "DbsLevel",
+    "DbsOutcome",
+    "Reference",
+    "ReferenceStatus",
+    "Requirement",
+    "RequirementKind",
+    "Suitability",
+    "SupervisionConversation",
     "LIVE_MATCH_STATES",
     "Absence",
     "AgeBand",
