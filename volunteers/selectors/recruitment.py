@@ -98,3 +98,25 @@ def stage_figures(*, on: dt.date) -> list[StageRow]:
                     StageRow(role.label, stage.label, len(values), int(statistics.median(values)), max(values))
                 )
     return rows
+
+
+def home_counts(*, on: dt.date) -> dict[str, int]:
+    """The coordinator's home panel: what is waiting on them."""
+    from volunteers.models import DbsCheck, DbsOutcome, Reference, ReferenceStatus
+
+    current = Volunteer.objects.current()
+    in_pipeline = (
+        RoleApplication.objects.filter(volunteer__in=current)
+        .exclude(stage__in=[Stage.APPROVED, Stage.PAUSED, Stage.LEFT])
+        .count()
+    )
+    return {
+        "in_pipeline": in_pipeline,
+        "references_to_review": Reference.objects.filter(
+            status=ReferenceStatus.RECEIVED, volunteer__in=current
+        ).count(),
+        "dbs_to_decide": DbsCheck.objects.filter(
+            outcome=DbsOutcome.DISCLOSED, decision="", volunteer__in=current
+        ).count(),
+        "supervision_due": len(conversations_due(current, on=on, within_days=0)),
+    }

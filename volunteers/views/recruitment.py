@@ -53,7 +53,13 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         stage=data.get("stage", ""),
         page=request.GET.get("page"),
     )
-    return render(request, "volunteers/recruitment/volunteer_list.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "volunteers/recruitment/volunteer_list.html",
+        {"form": form, "page_obj": page, "query_without_page": query.urlencode()},
+    )
 
 
 @login_required
