@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.volunteers.factories import approve_for_role, make_volunteer
@@ -16,6 +18,6 @@ def test_approve_for_role_leaves_the_application_approved_until_the_first_check_
     application = approve_for_role(volunteer, VolunteerRole.CHILD_AND_FAMILY, coordinator=vic)
     assert application.stage == Stage.APPROVED
     assert application.approved_on is not None
-    assert application.approved_until == add_months(application.approved_on, 36) - __import__("datetime").timedelta(days=1)
+    assert application.approved_until == add_months(application.approved_on, 36) - dt.timedelta(days=1)
     other = approve_for_role(volunteer, VolunteerRole.FGC, coordinator=vic)
     assert other.stage == Stage.APPROVED

@@ -138,17 +138,20 @@ def chase_references(*, at: dt.datetime | None = None) -> dict[str, int]:
                 counts["failed"] += 1
                 _tell_coordinator_failed(reference)
                 recompute_volunteer(reference.volunteer)
-    for number, days in enumerate(CHASE_AFTER_DAYS, start=1):
-        due = Reference.objects.filter(
-            status=ReferenceStatus.REQUESTED,
-            chases_sent__lt=number,
-            requested_at__lte=at - dt.timedelta(days=days),
-        ).select_related("volunteer")
-        for reference in due:
-            with transaction.atomic():
-                if Reference.objects.filter(pk=reference.pk, chases_sent__lt=number).update(chases_sent=number):
-                    counts["chased"] += 1
-                    _send_request(reference, chase=number)
+    # A job that missed the first chase sends the latest one due, not both.
+    due = Reference.objects.filter(
+        status=ReferenceStatus.REQUESTED,
+        chases_sent__lt=len(CHASE_AFTER_DAYS),
+        requested_at__lte=at - dt.timedelta(days=CHASE_AFTER_DAYS[0]),
+    ).select_related("volunteer")
+    for reference in due:
+        number = max(n for n, days in enumerate(CHASE_AFTER_DAYS, start=1) if reference.requested_at <= at - dt.timedelta(days=days))
+        with transaction.atomic():
+            if Reference.objects.filter(
+                pk=reference.pk, status=ReferenceStatus.REQUESTED, chases_sent__lt=number
+            ).update(chases_sent=number):
+                counts["chased"] += 1
+                _send_request(reference, chase=number)
     return counts
 
 

@@ -1,0 +1,310 @@
+"""The recruitment pipeline: the stage follows from the requirements met, never set by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from accounts.models import Invitation, Role, hash_token
+from accounts.services import accept_invitation
+from outbox.models import OutboxMessage
+from tests.volunteers.factories import approve_for_role, make_volunteer
+from volunteers.models import (
+    CheckRecord,
+    DbsCheck,
+    DbsDecision,
+    DbsLevel,
+    DbsOutcome,
+    Reference,
+    ReferenceStatus,
+    Requirement,
+    RequirementKind,
+    RoleApplication,
+    Stage,
+    VolunteerRole,
+)
+from volunteers.models.recruitment import DEFAULT_REQUIREMENTS, add_months
+from volunteers.services import recruitment, references
+from volunteers.services.recruitment import Records, assess, stage_from
+
+pytestmark = pytest.mark.django_db
+ROLE = VolunteerRole.CHILD_AND_FAMILY
+
+
+def _applicant(vic):
+    volunteer = make_volunteer(coordinator=vic)
+    recruitment.set_roles(volunteer=volunteer, roles=[ROLE])
+    return volunteer
+
+
+def _stage(volunteer) -> str:
+    return RoleApplication.objects.get(volunteer=volunteer, role=ROLE).stage
+
+
+def _dbs(volunteer, vic, **extra):
+    fields = {
+        "applied_on": recruitment.today(),
+        "certificate_number": "001122334455",
+        "issued_on": recruitment.today(),
+        "level": DbsLevel.ENHANCED_CHILDREN,
+        "barred_list_checked": True,
+        "outcome": DbsOutcome.CLEAR,
+    }
+    fields.update(extra)
+    return recruitment.record_dbs(volunteer=volunteer, by=vic, **fields)
+
+
+def _accepted_reference(volunteer, vic) -> Reference:
+    ref = references.request_reference(
+        volunteer=volunteer, by=vic, referee_name="R", referee_email="r@example.org", relationship="Employer"
+    )
+    references.give_reference(
+        token=references.token_for(ref), known_for="3 years", suitable="yes", concerns="", statement="Good."
+    )
+    ref.refresh_from_db()
+    return references.review_reference(reference=ref, by=vic, accept=True)
+
+
+def test_an_applicant_moves_through_every_stage_as_their_checks_are_recorded(vic) -> None:
+    volunteer = _applicant(vic)
+    today = recruitment.today()
+    assert _stage(volunteer) == Stage.ENQUIRY
+    recruitment.record_check(volunteer=volunteer, kind=RequirementKind.APPLICATION_FORM, by=vic, started_on=today)
+    assert _stage(volunteer) == Stage.APPLICATION
+    recruitment.record_check(
+        volunteer=volunteer, kind=RequirementKind.APPLICATION_FORM, by=vic, started_on=today, completed_on=today
+    )
+    assert _stage(volunteer) == Stage.INTERVIEW
+    recruitment.record_check(
+        volunteer=volunteer, kind=RequirementKind.INTERVIEW, by=vic, started_on=today, completed_on=today
+    )
+    assert _stage(volunteer) == Stage.REFERENCES
+    _accepted_reference(volunteer, vic)
+    assert _stage(volunteer) == Stage.REFERENCES  # one of two
+    _accepted_reference(volunteer, vic)
+    assert _stage(volunteer) == Stage.DBS
+    _dbs(volunteer, vic)
+    assert _stage(volunteer) == Stage.TRAINING
+    recruitment.record_check(
+        volunteer=volunteer, kind=RequirementKind.SAFEGUARDING_TRAINING, by=vic, started_on=today, completed_on=today
+    )
+    assert _stage(volunteer) == Stage.TRAINING
+    recruitment.record_check(
+        volunteer=volunteer,
+        kind=RequirementKind.ROLE_TRAINING,
+        role=ROLE,
+        by=vic,
+        started_on=today,
+        completed_on=today,
+    )
+    application = RoleApplication.objects.get(volunteer=volunteer)
+    assert application.stage == Stage.APPROVED
+    assert application.approved_on == today
+    # The DBS recheck (36 months) and safeguarding training (36 months) lapse first.
+    assert application.approved_until == add_months(today, 36) - dt.timedelta(days=1)
+
+
+def test_role_training_for_another_role_does_not_count(vic) -> None:
+    volunteer = make_volunteer()
+    approve_for_role(volunteer, VolunteerRole.FGC, coordinator=vic)
+    recruitment.set_roles(volunteer=volunteer, roles=[VolunteerRole.FGC, ROLE])
+    tasks = {t.kind: t for t in assess(RoleApplication.objects.get(volunteer=volunteer, role=ROLE))}
+    assert not tasks[RequirementKind.ROLE_TRAINING].met
+    assert tasks[RequirementKind.DBS].met  # a DBS counts for every role
+    assert _stage(volunteer) == Stage.TRAINING
+
+
+def test_a_received_reference_does_not_count_until_a_coordinator_accepts_it(vic) -> None:
+    volunteer = _applicant(vic)
+    for _ in range(2):
+        ref = references.request_reference(
+            volunteer=volunteer, by=vic, referee_name="R", referee_email="r@example.org", relationship="Friend"
+        )
+        references.give_reference(
+            token=references.token_for(ref), known_for="1 year", suitable="yes", concerns="", statement="Fine."
+        )
+    task = {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.REFERENCES]
+    assert task.status == recruitment.NEEDS_REVIEW
+    assert not task.met
+    first, second = Reference.objects.filter(volunteer=volunteer)
+    references.review_reference(reference=first, by=vic, accept=True)
+    references.review_reference(reference=second, by=vic, accept=False, note="Vague.")
+    task = {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.REFERENCES]
+    assert not task.met
+    assert second.status == ReferenceStatus.REJECTED
+
+
+def test_a_dbs_that_disclosed_information_counts_only_once_a_coordinator_accepts_it(vic) -> None:
+    volunteer = _applicant(vic)
+    dbs = _dbs(volunteer, vic, outcome=DbsOutcome.DISCLOSED, content_notes="Caution, 2004.")
+    assert dbs.needs_decision
+    task = {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS]
+    assert task.status == recruitment.NEEDS_REVIEW
+    recruitment.decide_dbs(dbs=dbs, by=vic, decision=DbsDecision.REFUSED, note="Recent.")
+    assert not {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS].met
+    recruitment.decide_dbs(dbs=dbs, by=vic, decision=DbsDecision.ACCEPTED, note="Old and minor.")
+    assert {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS].met
+
+
+def test_a_dbs_without_the_childrens_barred_list_does_not_count(vic) -> None:
+    volunteer = _applicant(vic)
+    _dbs(volunteer, vic, barred_list_checked=False)
+    _dbs(volunteer, vic, level=DbsLevel.ENHANCED)
+    assert not {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS].met
+
+
+def test_an_update_service_dbs_counts_for_a_year_after_its_last_status_check(vic) -> None:
+    volunteer = _applicant(vic)
+    issued = recruitment.today() - dt.timedelta(days=500)
+    dbs = _dbs(volunteer, vic, issued_on=issued, applied_on=issued, update_service=True)
+    task = {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS]
+    assert task.status == recruitment.EXPIRED
+    checked = recruitment.today() - dt.timedelta(days=10)
+    recruitment.record_status_check(dbs=dbs, by=vic, checked_on=checked)
+    task = {t.kind: t for t in assess(volunteer.applications.get())}[RequirementKind.DBS]
+    assert task.valid_until == add_months(checked, 12) - dt.timedelta(days=1)
+
+
+def test_approval_lapses_the_day_after_the_first_check_expires(vic) -> None:
+    volunteer = make_volunteer()
+    application = approve_for_role(volunteer, ROLE, coordinator=vic)
+    until = application.approved_until
+    assert recruitment.recompute(application, on=until) is False
+    application.refresh_from_db()
+    assert application.stage == Stage.APPROVED
+    recruitment.recompute(application, on=until + dt.timedelta(days=1))
+    application.refresh_from_db()
+    assert application.stage in (Stage.DBS, Stage.TRAINING)
+    assert application.approved_until is None
+    assert application.approved_on is None
+    assert application.stage_since == until + dt.timedelta(days=1)
+
+
+def test_pausing_and_leaving_come_from_the_volunteer_and_resuming_restores_the_computed_stage(vic) -> None:
+    volunteer = make_volunteer()
+    approve_for_role(volunteer, ROLE, coordinator=vic)
+    recruitment.pause(volunteer=volunteer, reason="Surgery", by=vic)
+    application = volunteer.applications.get()
+    assert (application.stage, application.approved_until) == (Stage.PAUSED, None)
+    recruitment.resume(volunteer=volunteer, by=vic)
+    assert volunteer.applications.get().stage == Stage.APPROVED
+    with pytest.raises(ValidationError):
+        recruitment.leave(volunteer=volunteer, reason="  ", by=vic)
+    volunteer.refresh_from_db()
+    recruitment.leave(volunteer=volunteer, reason="Moved to Leeds", by=vic)
+    assert volunteer.applications.get().stage == Stage.LEFT
+
+
+def test_the_administrators_requirements_replace_the_defaults(vic) -> None:
+    Requirement.objects.filter(role=VolunteerRole.RIGHTS_AND_REPS).delete()
+    Requirement.objects.create(role=VolunteerRole.RIGHTS_AND_REPS, kind=RequirementKind.APPLICATION_FORM, position=1)
+    Requirement.objects.create(
+        role=VolunteerRole.RIGHTS_AND_REPS, kind=RequirementKind.SAFEGUARDING_TRAINING, position=2, valid_for_months=12
+    )
+    volunteer = make_volunteer()
+    application = approve_for_role(volunteer, VolunteerRole.RIGHTS_AND_REPS, coordinator=vic)
+    assert application.stage == Stage.APPROVED
+    assert application.approved_until == add_months(recruitment.today(), 12) - dt.timedelta(days=1)
+    assert not DbsCheck.objects.filter(volunteer=volunteer).exists()
+
+
+def test_approval_invites_the_volunteer_to_the_portal_and_accepting_links_their_account(vic) -> None:
+    volunteer = make_volunteer(email="newvol@example.org")
+    approve_for_role(volunteer, ROLE, coordinator=vic)
+    invitation = Invitation.objects.get(email="newvol@example.org")
+    assert invitation.roles == [Role.VOLUNTEER.value]
+    assert OutboxMessage.objects.filter(template="invitation", to=["newvol@example.org"]).exists()
+    approve_for_role(volunteer, VolunteerRole.FGC, coordinator=vic)
+    assert Invitation.objects.filter(email="newvol@example.org").count() == 1
+    token = "t" * 43
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    user = accept_invitation(token=token, password="a-long-Passphrase-42")
+    volunteer.refresh_from_db()
+    assert volunteer.user == user
+
+
+def test_an_existing_volunteer_account_is_linked_at_once(vic, val) -> None:
+    volunteer = make_volunteer(email=val.email)
+    approve_for_role(volunteer, ROLE, coordinator=vic)
+    volunteer.refresh_from_db()
+    assert volunteer.user == val
+    assert not Invitation.objects.filter(email=val.email).exists()
+
+
+# -- the rule, for any records ----------------------------------------------------------------
+
+ON = dt.date(2026, 6, 1)
+KIND_OF = {
+    RequirementKind.APPLICATION_FORM,
+    RequirementKind.INTERVIEW,
+    RequirementKind.SAFEGUARDING_TRAINING,
+    RequirementKind.ROLE_TRAINING,
+}
+# Per requirement: None (no record), or (days before ON it was completed, done or only started).
+record_state = st.one_of(st.none(), st.tuples(st.integers(min_value=0, max_value=1500), st.booleans()))
+dbs_state = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "days": st.integers(min_value=0, max_value=1500),
+            "barred": st.booleans(),
+            "outcome": st.sampled_from([DbsOutcome.CLEAR, DbsOutcome.DISCLOSED, DbsOutcome.PENDING]),
+            "decision": st.sampled_from(["", DbsDecision.ACCEPTED, DbsDecision.REFUSED]),
+        }
+    ),
+)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    simple=st.fixed_dictionaries({k: record_state for k in KIND_OF}),
+    dbs=dbs_state,
+    refs=st.lists(st.sampled_from(list(ReferenceStatus)), max_size=4),
+)
+def test_the_stage_is_never_approved_while_any_requirement_is_missing_or_expired(simple, dbs, refs) -> None:
+    requirements = {r.kind: r for r in DEFAULT_REQUIREMENTS[ROLE]}
+    checks, valid = [], {}
+    for kind, state in simple.items():
+        valid[kind] = False
+        if state is None:
+            continue
+        days, done = state
+        day = ON - dt.timedelta(days=days)
+        checks.append(CheckRecord(kind=kind, role=ROLE, started_on=day, completed_on=day if done else None))
+        months = requirements[kind].valid_for_months
+        valid[kind] = done and (months is None or add_months(day, months) > ON)
+    dbs_records = []
+    valid[RequirementKind.DBS] = False
+    if dbs is not None:
+        issued = ON - dt.timedelta(days=dbs["days"])
+        dbs_records.append(
+            DbsCheck(
+                applied_on=issued,
+                issued_on=issued,
+                level=DbsLevel.ENHANCED_CHILDREN,
+                barred_list_checked=dbs["barred"],
+                outcome=dbs["outcome"],
+                decision=dbs["decision"],
+            )
+        )
+        acceptable = dbs["outcome"] == DbsOutcome.CLEAR or (
+            dbs["outcome"] == DbsOutcome.DISCLOSED and dbs["decision"] == DbsDecision.ACCEPTED
+        )
+        valid[RequirementKind.DBS] = dbs["barred"] and acceptable and add_months(issued, 36) > ON
+    reference_records = [Reference(status=s) for s in refs]
+    valid[RequirementKind.REFERENCES] = sum(s == ReferenceStatus.ACCEPTED for s in refs) >= 2
+
+    records = Records(checks=checks, dbs=dbs_records, references=reference_records)
+    tasks = [recruitment._task(r, ROLE, records, ON) for r in DEFAULT_REQUIREMENTS[ROLE]]
+    stage, until = stage_from(tasks, anything_recorded=records.anything)
+
+    assert (stage == Stage.APPROVED) == all(valid.values())
+    if stage == Stage.APPROVED:
+        assert until is not None and until >= ON
+    else:
+        assert until is None
