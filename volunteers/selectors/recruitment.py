@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from volunteers.models import (
     RoleApplication,
@@ -70,7 +70,7 @@ def conversations_due(volunteers: QuerySet[Volunteer], *, on: dt.date, within_da
         .distinct()
         .annotate(next_due=Subquery(latest.values("next_due_on")[:1]), last_held=Max("conversations__held_on"))
         .filter(Q(next_due__isnull=True) | Q(next_due__lte=on + dt.timedelta(days=within_days)))
-        .order_by("next_due", "first_name")
+        .order_by(F("next_due").asc(nulls_first=True), "first_name")  # never held: most urgent
     )
     return list(qs)
 
