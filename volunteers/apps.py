@@ -56,9 +56,7 @@ class VolunteersConfig(KinfolkApp):
                 at=dt.time(6, 0),
             ),
             # References: chased at 1 and 2 weeks, failed at 3 (hourly so a chase is never a day late).
-            Declared(
-                "kinfolk.volunteers.chase_references", "volunteers.tasks.chase_references", Schedule.HOURLY
-            ),
+            Declared("kinfolk.volunteers.chase_references", "volunteers.tasks.chase_references", Schedule.HOURLY),
             # Retention: anonymise volunteers who left and closed requests past their retention period.
             Declared(
                 "kinfolk.volunteers.anonymise_due",

@@ -1,6 +1,6 @@
 """The volunteer scheme's URLs: one block per area, each area's views in its own module."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401  (each area adds its paths below)
+from django.urls import URLPattern, URLResolver, path
 
 app_name = "volunteers"
 
@@ -8,8 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = []
 
 # -- recruitment, profiles and safer recruitment checks ---------------------------------------
 #    (volunteers.views.recruitment, volunteers.views.checks)
-from volunteers.views import recruitment as recruitment_views  # noqa: E402
 from volunteers.views import checks as check_views  # noqa: E402
+from volunteers.views import recruitment as recruitment_views  # noqa: E402
 
 urlpatterns += [
     path("", recruitment_views.volunteer_list, name="volunteer_list"),

@@ -52,9 +52,13 @@ ENTRIES = [
     Entry("volunteers:volunteer_detail", kwargs=_v, expect=coordinator_only()),
     Entry("volunteers:volunteer_edit", kwargs=_v, expect=coordinator_only()),
     Entry("volunteers:absence_add", kwargs=_v, expect=coordinator_only()),
-    Entry("volunteers:volunteer_pause", kwargs=_v, method="POST", data={"reason": "Busy"}, expect=coordinator_only(302)),
+    Entry(
+        "volunteers:volunteer_pause", kwargs=_v, method="POST", data={"reason": "Busy"}, expect=coordinator_only(302)
+    ),
     Entry("volunteers:volunteer_resume", kwargs=_v, method="POST", expect=coordinator_only(302)),
-    Entry("volunteers:volunteer_leave", kwargs=_v, method="POST", data={"reason": "Moved"}, expect=coordinator_only(302)),
+    Entry(
+        "volunteers:volunteer_leave", kwargs=_v, method="POST", data={"reason": "Moved"}, expect=coordinator_only(302)
+    ),
     Entry("volunteers:declaration_add", kwargs=_v, expect=coordinator_only()),
     Entry("volunteers:conversation_add", kwargs=_v, expect=coordinator_only()),
     Entry("volunteers:conversations_due", expect=coordinator_only()),
@@ -62,9 +66,7 @@ ENTRIES = [
     Entry("volunteers:dbs_record", kwargs=_v, expect=coordinator_only()),
     Entry("volunteers:dbs_edit", kwargs=lambda w: {**_v(w), "dbs_pk": w.rec_dbs.pk}, expect=coordinator_only()),
     Entry("volunteers:dbs_decide", kwargs=lambda w: {**_v(w), "dbs_pk": w.rec_dbs.pk}, expect=coordinator_only()),
-    Entry(
-        "volunteers:dbs_status_check", kwargs=lambda w: {**_v(w), "dbs_pk": w.rec_dbs.pk}, expect=coordinator_only()
-    ),
+    Entry("volunteers:dbs_status_check", kwargs=lambda w: {**_v(w), "dbs_pk": w.rec_dbs.pk}, expect=coordinator_only()),
     Entry("volunteers:reference_request", kwargs=_v, expect=coordinator_only()),
     Entry(
         "volunteers:reference_review",

@@ -28,7 +28,7 @@ def _reminders() -> list[OutboxMessage]:
 
 
 def test_reminders_go_to_the_coordinator_and_the_volunteer_at_60_30_and_7_days_each_once(approved, vic) -> None:
-    volunteer, application = approved
+    _volunteer, application = approved
     until = application.approved_until
     assert expiry.send_expiry_reminders(on=until - dt.timedelta(days=61)) == 0
     for days_left, expected in ((60, 2), (59, 2), (30, 4), (30, 4), (8, 4), (7, 6), (1, 6)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ def _stage(volunteer) -> str:
 
 
 def _dbs(volunteer, vic, **extra):
-    fields = {
+    fields: dict[str, Any] = {
         "applied_on": recruitment.today(),
         "certificate_number": "001122334455",
         "issued_on": recruitment.today(),
@@ -262,7 +263,7 @@ dbs_state = st.one_of(
 
 @hsettings(max_examples=300, deadline=None)
 @given(
-    simple=st.fixed_dictionaries({k: record_state for k in KIND_OF}),
+    simple=st.fixed_dictionaries(dict.fromkeys(KIND_OF, record_state)),
     dbs=dbs_state,
     refs=st.lists(st.sampled_from(list(ReferenceStatus)), max_size=4),
 )

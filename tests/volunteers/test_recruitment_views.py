@@ -15,7 +15,15 @@ from core.models import AuditEvent
 from tests import factories
 from tests.volunteers.factories import approve_for_role, make_volunteer
 from volunteers import availability
-from volunteers.models import CheckRecord, Reference, RoleApplication, Stage, SupervisionConversation, Volunteer, VolunteerRole
+from volunteers.models import (
+    CheckRecord,
+    Reference,
+    RoleApplication,
+    Stage,
+    SupervisionConversation,
+    Volunteer,
+    VolunteerRole,
+)
 from volunteers.services import recruitment, references
 
 pytestmark = pytest.mark.django_db
@@ -101,14 +109,17 @@ def test_the_volunteer_page_shows_what_each_application_still_lacks_and_is_audit
     volunteer = make_volunteer()
     recruitment.set_roles(volunteer=volunteer, roles=[ROLE])
     today = recruitment.today()
-    recruitment.record_check(
-        volunteer=volunteer, kind="application_form", by=vic, started_on=today, completed_on=today
-    )
+    recruitment.record_check(volunteer=volunteer, kind="application_form", by=vic, started_on=today, completed_on=today)
     response = client_for(vic).get(reverse("volunteers:volunteer_detail", kwargs={"pk": volunteer.pk}))
     tasks = response.context["applications"][0].tasks
-    assert [(t.kind, t.status) for t in tasks][:2] == [("application_form", "Completed"), ("interview", "Not yet started")]
+    assert [(t.kind, t.status) for t in tasks][:2] == [
+        ("application_form", "Completed"),
+        ("interview", "Not yet started"),
+    ]
     assert "govuk-task-list" in response.content.decode()
-    assert AuditEvent.objects.filter(action="view", object_id=str(volunteer.pk), object_type="volunteers.Volunteer").exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(volunteer.pk), object_type="volunteers.Volunteer"
+    ).exists()
 
 
 def test_a_coordinator_records_an_interview_through_the_page(client_for, vic) -> None:
@@ -137,9 +148,7 @@ def test_an_unknown_check_kind_is_not_found(client_for, vic) -> None:
 def test_a_dbs_back_needs_its_number_and_issue_date(client_for, vic) -> None:
     volunteer = make_volunteer()
     url = reverse("volunteers:dbs_record", kwargs={"pk": volunteer.pk})
-    response = client_for(vic).post(
-        url, {"applied_on": "2026-01-05", "level": "enhanced_children", "outcome": "clear"}
-    )
+    response = client_for(vic).post(url, {"applied_on": "2026-01-05", "level": "enhanced_children", "outcome": "clear"})
     assert response.status_code == 200
     assert "needs its number and issue date" in response.content.decode()
 

@@ -29,7 +29,7 @@ class TagsField(forms.CharField):
         return ", ".join(value) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -51,9 +51,7 @@ PROFILE_FIELDS = [
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
-    roles = forms.MultipleChoiceField(
-        choices=VolunteerRole.choices, widget=forms.CheckboxSelectMultiple, label="Roles"
-    )
+    roles = forms.MultipleChoiceField(choices=VolunteerRole.choices, widget=forms.CheckboxSelectMultiple, label="Roles")
     languages = TagsField(required=False, help_text="Separate with commas, e.g. English, Polish.")
     interests = TagsField(
         required=False, label="Skills and interests", help_text="Separate with commas, e.g. football, cooking."
@@ -126,7 +124,7 @@ class CheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         if role_training:
             self.fields["role"].required = True
-            self.fields["role"].choices = VolunteerRole.choices
+            self.fields["role"].choices = VolunteerRole.choices  # type: ignore[attr-defined]  # a ChoiceField
             self.fields["role"].label = "Role the training is for"
         else:
             del self.fields["role"]
@@ -155,7 +153,9 @@ class DbsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("outcome") in ("clear", "disclosed") and not (data.get("certificate_number") and data.get("issued_on")):
+        if data.get("outcome") in ("clear", "disclosed") and not (
+            data.get("certificate_number") and data.get("issued_on")
+        ):
             raise forms.ValidationError("A certificate that is back needs its number and issue date.")
         return data
 

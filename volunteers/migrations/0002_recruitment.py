@@ -22,127 +22,378 @@ def seed_requirements(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_account_lock_messages'),
-        ('volunteers', '0001_initial'),
+        ("accounts", "0005_account_lock_messages"),
+        ("volunteers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='volunteer',
-            name='invitation',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.invitation'),
+            model_name="volunteer",
+            name="invitation",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="accounts.invitation",
+            ),
         ),
         migrations.AddField(
-            model_name='volunteerrequest',
-            name='anonymised_on',
+            model_name="volunteerrequest",
+            name="anonymised_on",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.CreateModel(
-            name='DbsCheck',
+            name="DbsCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('applied_on', models.DateField()),
-                ('certificate_number', models.CharField(blank=True, max_length=12)),
-                ('issued_on', models.DateField(blank=True, null=True)),
-                ('level', models.CharField(choices=[('enhanced_children', "Enhanced with the children's barred list"), ('enhanced', 'Enhanced without barred lists'), ('standard', 'Standard'), ('basic', 'Basic')], default='enhanced_children', max_length=20)),
-                ('barred_list_checked', models.BooleanField(default=False, help_text="The children's barred list was checked.")),
-                ('outcome', models.CharField(choices=[('pending', 'Applied for, not yet back'), ('clear', 'Clear'), ('disclosed', 'Information disclosed')], default='pending', max_length=20)),
-                ('decision', models.CharField(blank=True, choices=[('', 'No decision needed yet'), ('accepted', 'Accepted: safe to volunteer'), ('refused', 'Not accepted')], max_length=20)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('content_notes', models.TextField(blank=True, help_text='What the certificate disclosed. Deleted after 6 months.')),
-                ('decision_note', models.TextField(blank=True, help_text="Why, in the coordinator's words. Deleted after 6 months.")),
-                ('content_purged_on', models.DateField(blank=True, editable=False, null=True)),
-                ('update_service', models.BooleanField(default=False, help_text='Subscribed to the DBS Update Service.')),
-                ('status_checked_on', models.DateField(blank=True, help_text='Last Update Service status check showing no new information.', null=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dbs_checks', to='volunteers.volunteer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("applied_on", models.DateField()),
+                ("certificate_number", models.CharField(blank=True, max_length=12)),
+                ("issued_on", models.DateField(blank=True, null=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("enhanced_children", "Enhanced with the children's barred list"),
+                            ("enhanced", "Enhanced without barred lists"),
+                            ("standard", "Standard"),
+                            ("basic", "Basic"),
+                        ],
+                        default="enhanced_children",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "barred_list_checked",
+                    models.BooleanField(default=False, help_text="The children's barred list was checked."),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Applied for, not yet back"),
+                            ("clear", "Clear"),
+                            ("disclosed", "Information disclosed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No decision needed yet"),
+                            ("accepted", "Accepted: safe to volunteer"),
+                            ("refused", "Not accepted"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                (
+                    "content_notes",
+                    models.TextField(blank=True, help_text="What the certificate disclosed. Deleted after 6 months."),
+                ),
+                (
+                    "decision_note",
+                    models.TextField(blank=True, help_text="Why, in the coordinator's words. Deleted after 6 months."),
+                ),
+                ("content_purged_on", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "update_service",
+                    models.BooleanField(default=False, help_text="Subscribed to the DBS Update Service."),
+                ),
+                (
+                    "status_checked_on",
+                    models.DateField(
+                        blank=True, help_text="Last Update Service status check showing no new information.", null=True
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dbs_checks",
+                        to="volunteers.volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'DBS check',
-                'ordering': ['-applied_on', '-pk'],
+                "verbose_name": "DBS check",
+                "ordering": ["-applied_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referee_name', models.CharField(max_length=120)),
-                ('referee_email', models.EmailField(max_length=254)),
-                ('relationship', models.CharField(help_text='e.g. employer, teacher, faith leader.', max_length=120)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('received', 'Received, to review'), ('accepted', 'Accepted'), ('rejected', 'Not accepted'), ('failed', 'No reply after 3 weeks')], default='requested', max_length=20)),
-                ('nonce', models.CharField(editable=False, max_length=43, unique=True)),
-                ('requested_at', models.DateTimeField()),
-                ('chases_sent', models.PositiveSmallIntegerField(default=0)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('known_for', models.CharField(blank=True, max_length=60)),
-                ('suitable', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unsure', 'Not sure')], max_length=10)),
-                ('concerns', models.TextField(blank=True)),
-                ('statement', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.CharField(blank=True, max_length=300)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='volunteers.volunteer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("referee_name", models.CharField(max_length=120)),
+                ("referee_email", models.EmailField(max_length=254)),
+                ("relationship", models.CharField(help_text="e.g. employer, teacher, faith leader.", max_length=120)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("received", "Received, to review"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Not accepted"),
+                            ("failed", "No reply after 3 weeks"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                    ),
+                ),
+                ("nonce", models.CharField(editable=False, max_length=43, unique=True)),
+                ("requested_at", models.DateTimeField()),
+                ("chases_sent", models.PositiveSmallIntegerField(default=0)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("known_for", models.CharField(blank=True, max_length=60)),
+                (
+                    "suitable",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")], max_length=10
+                    ),
+                ),
+                ("concerns", models.TextField(blank=True)),
+                ("statement", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="volunteers.volunteer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'pk'],
+                "ordering": ["requested_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Requirement',
+            name="Requirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('child_family', 'Child and Family Ambassador'), ('fgc', 'FGC Ambassador'), ('care_leaver_mentor', 'Care Leaver Mentor'), ('rights_reps', 'Rights and Reps Ambassador')], max_length=30)),
-                ('kind', models.CharField(choices=[('application_form', 'Application form'), ('interview', 'Interview'), ('references', 'References'), ('dbs', "Enhanced DBS check with the children's barred list"), ('safeguarding_training', 'Safeguarding training'), ('role_training', 'Role training')], max_length=30)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the pipeline (lowest first).')),
-                ('valid_for_months', models.PositiveSmallIntegerField(blank=True, help_text='How long it counts once met, in months; blank: it does not expire.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)])),
-                ('count', models.PositiveSmallIntegerField(default=1, help_text='How many are needed (references: 2).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("child_family", "Child and Family Ambassador"),
+                            ("fgc", "FGC Ambassador"),
+                            ("care_leaver_mentor", "Care Leaver Mentor"),
+                            ("rights_reps", "Rights and Reps Ambassador"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("application_form", "Application form"),
+                            ("interview", "Interview"),
+                            ("references", "References"),
+                            ("dbs", "Enhanced DBS check with the children's barred list"),
+                            ("safeguarding_training", "Safeguarding training"),
+                            ("role_training", "Role training"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, help_text="Order in the pipeline (lowest first)."),
+                ),
+                (
+                    "valid_for_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="How long it counts once met, in months; blank: it does not expire.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="How many are needed (references: 2).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('role', 'kind'), name='one_requirement_per_role_and_kind')],
+                "ordering": ["role", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("role", "kind"), name="one_requirement_per_role_and_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CheckRecord',
+            name="CheckRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('application_form', 'Application form'), ('interview', 'Interview'), ('safeguarding_training', 'Safeguarding training'), ('role_training', 'Role training')], max_length=30)),
-                ('role', models.CharField(blank=True, choices=[('child_family', 'Child and Family Ambassador'), ('fgc', 'FGC Ambassador'), ('care_leaver_mentor', 'Care Leaver Mentor'), ('rights_reps', 'Rights and Reps Ambassador')], max_length=30)),
-                ('started_on', models.DateField(help_text='Form sent, interview or course booked.')),
-                ('completed_on', models.DateField(blank=True, help_text='Form received, interview passed, course attended.', null=True)),
-                ('expires_on', models.DateField(blank=True, help_text="An earlier expiry than the role's own, e.g. on a training certificate.", null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_records', to='volunteers.volunteer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("application_form", "Application form"),
+                            ("interview", "Interview"),
+                            ("safeguarding_training", "Safeguarding training"),
+                            ("role_training", "Role training"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("child_family", "Child and Family Ambassador"),
+                            ("fgc", "FGC Ambassador"),
+                            ("care_leaver_mentor", "Care Leaver Mentor"),
+                            ("rights_reps", "Rights and Reps Ambassador"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("started_on", models.DateField(help_text="Form sent, interview or course booked.")),
+                (
+                    "completed_on",
+                    models.DateField(
+                        blank=True, help_text="Form received, interview passed, course attended.", null=True
+                    ),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="An earlier expiry than the role's own, e.g. on a training certificate.",
+                        null=True,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_records",
+                        to="volunteers.volunteer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('completed_on__isnull', True), ('completed_on__gte', models.F('started_on')), _connector='OR'), name='check_completed_after_start', violation_error_code='check_completed_after_start', violation_error_message='It cannot be completed before it started.')],
+                "ordering": ["-started_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("completed_on__isnull", True),
+                            ("completed_on__gte", models.F("started_on")),
+                            _connector="OR",
+                        ),
+                        name="check_completed_after_start",
+                        violation_error_code="check_completed_after_start",
+                        violation_error_message="It cannot be completed before it started.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionConversation',
+            name="SupervisionConversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supervision', 'Supervision'), ('wellbeing', 'Wellbeing check-in')], default='supervision', max_length=20)),
-                ('held_on', models.DateField()),
-                ('notes', models.TextField()),
-                ('next_due_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conversations', to='volunteers.volunteer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("supervision", "Supervision"), ("wellbeing", "Wellbeing check-in")],
+                        default="supervision",
+                        max_length=20,
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("notes", models.TextField()),
+                ("next_due_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conversations",
+                        to="volunteers.volunteer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('next_due_on__gt', models.F('held_on'))), name='next_conversation_after_this_one', violation_error_code='next_conversation_after_this_one', violation_error_message='The next conversation must be due after this one.')],
+                "ordering": ["-held_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("next_due_on__gt", models.F("held_on"))),
+                        name="next_conversation_after_this_one",
+                        violation_error_code="next_conversation_after_this_one",
+                        violation_error_message="The next conversation must be due after this one.",
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed_requirements, migrations.RunPython.noop),

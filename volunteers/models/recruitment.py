@@ -114,7 +114,9 @@ class CheckRecord(models.Model):
     kind = models.CharField(max_length=30, choices=[(k.value, k.label) for k in SIMPLE_KINDS])
     role = models.CharField(max_length=30, choices=VolunteerRole.choices, blank=True)
     started_on = models.DateField(help_text="Form sent, interview or course booked.")
-    completed_on = models.DateField(null=True, blank=True, help_text="Form received, interview passed, course attended.")
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="Form received, interview passed, course attended."
+    )
     expires_on = models.DateField(
         null=True, blank=True, help_text="An earlier expiry than the role's own, e.g. on a training certificate."
     )

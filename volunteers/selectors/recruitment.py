@@ -94,9 +94,7 @@ def stage_figures(*, on: dt.date) -> list[StageRow]:
         for stage in Stage:
             values = days.get((role.value, stage.value))
             if values:
-                rows.append(
-                    StageRow(role.label, stage.label, len(values), int(statistics.median(values)), max(values))
-                )
+                rows.append(StageRow(role.label, stage.label, len(values), int(statistics.median(values)), max(values)))
     return rows
 
 

@@ -15,11 +15,11 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import Role, User
 from core.localtime import LONDON
@@ -131,35 +131,45 @@ def dbs_valid_until(dbs: DbsCheck, months: int | None) -> dt.date | None:
 
 
 def _task(req: Requirement | DefaultRequirement, role: str, records: Records, on: dt.date) -> Task:
-    kind = req.kind
-    if kind == RequirementKind.DBS:
-        best = max((dbs_valid_until(d, req.valid_for_months) or dt.date.min for d in records.dbs), default=None)
-        if best and best >= on:
-            return Task(req, COMPLETED, best)
-        if best and best != dt.date.min:
-            return Task(req, EXPIRED, None, f"Lapsed after {best:%-d %B %Y}")
-        if any(d.needs_decision for d in records.dbs):
-            return Task(req, NEEDS_REVIEW, None, "Information disclosed: a decision is needed")
-        if any(d.issued_on is None for d in records.dbs):
-            return Task(req, IN_PROGRESS, None, "Applied for")
-        return Task(req, NOT_STARTED, None)
-    if kind == RequirementKind.REFERENCES:
-        accepted = [r for r in records.references if r.status == ReferenceStatus.ACCEPTED]
-        if len(accepted) >= req.count:
-            return Task(req, COMPLETED, FOREVER)
-        to_review = sum(r.status == ReferenceStatus.RECEIVED for r in records.references)
-        waiting = sum(r.status == ReferenceStatus.REQUESTED for r in records.references)
-        hint = f"{len(accepted)} of {req.count} accepted"
-        if to_review:
-            return Task(req, NEEDS_REVIEW, None, f"{hint}; {to_review} to review")
-        if waiting or accepted:
-            return Task(req, IN_PROGRESS, None, f"{hint}; {waiting} awaited")
-        return Task(req, NOT_STARTED, None)
-    # A plain dated record; role training counts only for its role.
-    mine = [c for c in records.checks if c.kind == kind and (c.role in ("", role))]
-    done = [
-        _until(c.completed_on, req.valid_for_months, c.expires_on) for c in mine if c.completed_on is not None
-    ]
+    if req.kind == RequirementKind.DBS:
+        return _dbs_task(req, records, on)
+    if req.kind == RequirementKind.REFERENCES:
+        return _references_task(req, records)
+    return _simple_task(req, role, records, on)
+
+
+def _dbs_task(req: Requirement | DefaultRequirement, records: Records, on: dt.date) -> Task:
+    best = max((dbs_valid_until(d, req.valid_for_months) or dt.date.min for d in records.dbs), default=None)
+    if best and best >= on:
+        return Task(req, COMPLETED, best)
+    if best and best != dt.date.min:
+        return Task(req, EXPIRED, None, f"Lapsed after {best:%-d %B %Y}")
+    if any(d.needs_decision for d in records.dbs):
+        return Task(req, NEEDS_REVIEW, None, "Information disclosed: a decision is needed")
+    if any(d.issued_on is None for d in records.dbs):
+        return Task(req, IN_PROGRESS, None, "Applied for")
+    return Task(req, NOT_STARTED, None)
+
+
+def _references_task(req: Requirement | DefaultRequirement, records: Records) -> Task:
+    """References never lapse; only those a coordinator accepted count."""
+    accepted = [r for r in records.references if r.status == ReferenceStatus.ACCEPTED]
+    if len(accepted) >= req.count:
+        return Task(req, COMPLETED, FOREVER)
+    to_review = sum(r.status == ReferenceStatus.RECEIVED for r in records.references)
+    waiting = sum(r.status == ReferenceStatus.REQUESTED for r in records.references)
+    hint = f"{len(accepted)} of {req.count} accepted"
+    if to_review:
+        return Task(req, NEEDS_REVIEW, None, f"{hint}; {to_review} to review")
+    if waiting or accepted:
+        return Task(req, IN_PROGRESS, None, f"{hint}; {waiting} awaited")
+    return Task(req, NOT_STARTED, None)
+
+
+def _simple_task(req: Requirement | DefaultRequirement, role: str, records: Records, on: dt.date) -> Task:
+    """A plain dated record; role training counts only for its role."""
+    mine = [c for c in records.checks if c.kind == req.kind and (c.role in ("", role))]
+    done = [_until(c.completed_on, req.valid_for_months, c.expires_on) for c in mine if c.completed_on is not None]
     best_done = max(done, default=None)
     if best_done is not None and best_done >= on:
         return Task(req, COMPLETED, best_done)
@@ -255,7 +265,10 @@ def invite_to_portal(*, volunteer: Volunteer, by: User) -> None:
 # -- the pipeline's records ---------------------------------------------------------------
 
 
-def _saved(obj: Any) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _saved(obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj
@@ -311,9 +324,8 @@ def record_check(
     """Record an application form, interview or training; completing one still open completes it."""
     if kind == RequirementKind.ROLE_TRAINING and not role:
         raise ValidationError({"role": "Choose the role the training is for."})
-    record = (
-        volunteer.check_records.filter(kind=kind, role=role, completed_on__isnull=True).first()
-        or CheckRecord(volunteer=volunteer, kind=kind, role=role, recorded_by=by)
+    record = volunteer.check_records.filter(kind=kind, role=role, completed_on__isnull=True).first() or CheckRecord(
+        volunteer=volunteer, kind=kind, role=role, recorded_by=by
     )
     record.started_on = min(record.started_on or started_on, started_on)
     record.completed_on = completed_on

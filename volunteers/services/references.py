@@ -145,7 +145,11 @@ def chase_references(*, at: dt.datetime | None = None) -> dict[str, int]:
         requested_at__lte=at - dt.timedelta(days=CHASE_AFTER_DAYS[0]),
     ).select_related("volunteer")
     for reference in due:
-        number = max(n for n, days in enumerate(CHASE_AFTER_DAYS, start=1) if reference.requested_at <= at - dt.timedelta(days=days))
+        number = max(
+            n
+            for n, days in enumerate(CHASE_AFTER_DAYS, start=1)
+            if reference.requested_at <= at - dt.timedelta(days=days)
+        )
         with transaction.atomic():
             if Reference.objects.filter(
                 pk=reference.pk, status=ReferenceStatus.REQUESTED, chases_sent__lt=number

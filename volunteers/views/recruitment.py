@@ -221,7 +221,9 @@ def recruitment_figures_csv(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         for row in selectors.stage_figures(on=services.today()):
             writer.writerow([row.role, row.stage, row.count, row.median_days, row.max_days])
-        audit.record(action=AuditAction.EXPORT, object_type="volunteers.figures", object_id="recruitment", request=request)
+        audit.record(
+            action=AuditAction.EXPORT, object_type="volunteers.figures", object_id="recruitment", request=request
+        )
     return response
 
 

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = retention.candidates()
-        self.stdout.write(f"Volunteers who left on or before {report.volunteer_cutoff:%-d %B %Y}: {len(report.volunteers)}")
+        self.stdout.write(
+            f"Volunteers who left on or before {report.volunteer_cutoff:%-d %B %Y}: {len(report.volunteers)}"
+        )
         for v in report.volunteers:
             self.stdout.write(f"  volunteer {v.pk}, left {v.left_on:%-d %b %Y}")
         self.stdout.write(f"Requests closed on or before {report.request_cutoff:%-d %B %Y}: {len(report.requests)}")
