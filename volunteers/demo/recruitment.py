@@ -28,6 +28,9 @@ PEOPLE = [
     ("Dev", "Patel", "dev.patel@example.org", VolunteerRole.CARE_LEAVER_MENTOR, 2),
     ("Ellie", "Morgan", "ellie.morgan@example.org", VolunteerRole.FGC, 3),
     ("Femi", "Adebayo", "femi.adebayo@example.org", VolunteerRole.CHILD_AND_FAMILY, 4),
+    ("Gail", "Murphy", "gail.murphy@example.org", VolunteerRole.RIGHTS_AND_REPS, 0),
+    ("Hugo", "Lewis", "hugo.lewis@example.org", VolunteerRole.CHILD_AND_FAMILY, -1),  # form sent, not back
+    ("Isla", "Grant", "isla.grant@example.org", VolunteerRole.CARE_LEAVER_MENTOR, 1),
 ]
 
 
@@ -47,7 +50,7 @@ def build() -> list[str]:
                 first_name=first,
                 last_name=last,
                 email=email,
-                date_of_birth=dt.date(1970 + 4 * i, 3, 1 + i),
+                date_of_birth=dt.date(1960 + 4 * i, 3, 1 + i),
                 locality=locality,
                 availability=WEEKDAY_AFTERNOONS if i % 2 else EVENINGS,
                 languages=["English", "Urdu"] if i == 1 else ["English"],
@@ -72,7 +75,11 @@ def _meet(volunteer: Volunteer, role: str, met: int, coordinator: User) -> None:
     today = recruitment.today()
     started = today - dt.timedelta(days=60)
     steps = recruitment.requirements_for(role)
-    for req in steps[:met]:
+    if met < 0:
+        recruitment.record_check(
+            volunteer=volunteer, kind=RequirementKind.APPLICATION_FORM, by=coordinator, started_on=started
+        )
+    for req in steps[: max(met, 0)]:
         if req.kind == RequirementKind.DBS:
             recruitment.record_dbs(
                 volunteer=volunteer,
