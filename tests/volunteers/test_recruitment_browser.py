@@ -110,3 +110,17 @@ def test_a_coordinator_records_every_check_until_the_applicant_is_approved(
     assert application.stage == Stage.APPROVED
     assert application.approved_until is not None
     assert OutboxMessage.objects.filter(template="invitation", to=["hana@example.org"]).exists()
+
+    page.get_by_role("link", name="Record a conversation").click()
+    assert_accessible(page)
+    page.get_by_label("Supervision", exact=True).check()
+    page.get_by_label("Notes").fill("Settling in; keen on evening work.")
+    page.get_by_label("Next one due").fill("2026-01-01")
+    page.get_by_role("button", name="Save").click()
+    assert "must be due after" in page.locator(".govuk-error-summary").inner_text()
+    page.goto(live_server.url + "/volunteers/supervision-due/")
+    assert "Hana Novak" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.goto(live_server.url + "/volunteers/figures/recruitment/")
+    assert_accessible(page)
+    screenshot(page, "volunteers-figures")

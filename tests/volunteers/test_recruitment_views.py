@@ -221,3 +221,64 @@ def test_the_figures_count_applicants_by_stage_with_an_audited_csv(client_for, v
     assert ["Child and Family Ambassador", "Enquiry", "2", "0", "0"] in rows
     assert AuditEvent.objects.filter(action="export", object_type="volunteers.figures").count() == 1
     assert RoleApplication.objects.count() == 3
+
+
+def test_a_declaration_names_the_family_by_case_reference_only(client_for, vic, north_family) -> None:
+    volunteer = make_volunteer()
+    url = reverse("volunteers:declaration_add", kwargs={"pk": volunteer.pk})
+    client = client_for(vic)
+    response = client.post(url, {"description": "Neighbour", "declared_on": "2026-02-01", "case_reference": "NOPE-1"})
+    assert "No family or care leaver has that case reference" in response.content.decode()
+    response = client.post(
+        url,
+        {"description": "Neighbour", "declared_on": "2026-02-01", "case_reference": north_family.case_reference},
+    )
+    assert response.status_code == 302
+    assert volunteer.declarations.get().family == north_family
+
+
+def test_editing_the_profile_changes_roles_and_availability(client_for, vic) -> None:
+    volunteer = make_volunteer()
+    recruitment.set_roles(volunteer=volunteer, roles=[ROLE])
+    client = client_for(vic)
+    url = reverse("volunteers:volunteer_edit", kwargs={"pk": volunteer.pk})
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "locality"}
+    data.update(
+        locality=volunteer.locality_id,
+        roles=[VolunteerRole.FGC],
+        weekly_availability=["6-0"],
+        languages="English, Welsh",
+        remote_only="on",
+        gender="male",
+    )
+    data.pop("lived_experience", None)
+    assert client.post(url, data).status_code == 302
+    volunteer.refresh_from_db()
+    assert list(volunteer.applications.values_list("role", flat=True)) == [VolunteerRole.FGC]
+    assert volunteer.availability == availability.mask_of([(6, 0)])
+    assert volunteer.languages == ["English", "Welsh"] and volunteer.remote_only
+
+
+def test_the_volunteer_page_uses_the_same_number_of_queries_as_records_grow(client_for, vic) -> None:
+    volunteer = make_volunteer()
+    approve_for_role(volunteer, ROLE, coordinator=vic)
+    client = client_for(vic)
+    url = reverse("volunteers:volunteer_detail", kwargs={"pk": volunteer.pk})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    approve_for_role(volunteer, VolunteerRole.FGC, coordinator=vic)
+    for n in range(3):
+        SupervisionConversation.objects.create(
+            volunteer=volunteer,
+            held_on=recruitment.today() - dt.timedelta(days=10 * (n + 1)),
+            notes="ok",
+            next_due_on=recruitment.today(),
+            recorded_by=vic,
+        )
+    assert count() == few

@@ -99,6 +99,12 @@ class AbsenceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class DeclarationForm(forms.ModelForm):  # type: ignore[type-arg]
+    case_reference = forms.CharField(
+        max_length=30,
+        required=False,
+        help_text="The family's or care leaver's case reference, if the conflict is with someone Kinfolk knows.",
+    )
+
     class Meta:
         model = Declaration
         fields = ["description", "declared_on"]

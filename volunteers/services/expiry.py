@@ -22,7 +22,7 @@ from core.models import AuditAction
 from outbox.services import enqueue_email
 from volunteers.models import DbsCheck, Match, RoleApplication, Stage, Volunteer
 from volunteers.models.recruitment import add_months
-from volunteers.services.recruitment import FOREVER, Records, assess, recompute, today
+from volunteers.services.recruitment import FOREVER, Records, assess, coordinator_emails, recompute, today
 
 REMINDER_DAYS = (7, 30, 60)
 
@@ -67,24 +67,24 @@ def send_expiry_reminders(*, on: dt.date | None = None) -> int:
                 if threshold is None:
                     continue
                 reminded.add((task.kind, until))
-                sent += _remind(volunteer, task.label, until, threshold)
+                sent += _remind(volunteer, task.kind, task.label, until, threshold)
     return sent
 
 
-def _remind(volunteer: Volunteer, label: str, until: dt.date, threshold: int) -> int:
-    key = f"vol-expiry:{volunteer.pk}:{label}:{until.isoformat()}:{threshold}"
+def _remind(volunteer: Volunteer, kind: str, label: str, until: dt.date, threshold: int) -> int:
+    key = f"vol-expiry:{volunteer.pk}:{kind}:{until.isoformat()}:{threshold}"
     subject = f"{label} ends on {until:%-d %B %Y}"
     with transaction.atomic():
         count = 0
-        if volunteer.coordinator is not None:
+        for address in coordinator_emails(volunteer):
             _notice(
-                to=volunteer.coordinator.email,
+                to=address,
                 subject=f"{volunteer.full_name}: {subject}",
                 body=(
                     f"{volunteer.full_name}'s {label.lower()} counts until {until:%-d %B %Y}. "
                     f"Renew it before then or they cannot be matched: {_link(volunteer)}"
                 ),
-                key=f"{key}:coordinator",
+                key=f"{key}:{address}",
             )
             count += 1
         _notice(
@@ -104,7 +104,7 @@ def handle_lapses(*, on: dt.date | None = None) -> int:
     on = on or today()
     lapsed = RoleApplication.objects.filter(stage=Stage.APPROVED, approved_until__lt=on).select_related(
         "volunteer__coordinator"
-    )
+    )  # a handful a night
     count = 0
     for application in lapsed:
         with transaction.atomic():
@@ -120,20 +120,18 @@ def handle_lapses(*, on: dt.date | None = None) -> int:
 
 
 def _tell_of_affected_matches(volunteer: Volunteer, role: str, until: dt.date | None) -> None:
-    coordinator = volunteer.coordinator
-    if coordinator is None:
-        return
     matches = list(Match.objects.live().filter(volunteer=volunteer).select_related("request").order_by("pk"))
     refs = ", ".join(m.request.reference for m in matches) or "none"
-    _notice(
-        to=coordinator.email,
-        subject=f"{volunteer.full_name} is no longer approved as a {role}",
-        body=(
-            f"A check of {volunteer.full_name}'s lapsed after {until:%-d %B %Y}, so they cannot be offered new "
-            f"matches as a {role}. Live matches affected: {refs}. {_link(volunteer)}"
-        ),
-        key=f"vol-lapsed:{volunteer.pk}:{role}:{until}",
-    )
+    for address in coordinator_emails(volunteer):
+        _notice(
+            to=address,
+            subject=f"{volunteer.full_name} is no longer approved as a {role}",
+            body=(
+                f"A check of {volunteer.full_name}'s lapsed after {until:%-d %B %Y}, so they cannot be offered new "
+                f"matches as a {role}. Live matches affected: {refs}. {_link(volunteer)}"
+            ),
+            key=f"vol-lapsed:{volunteer.pk}:{role}:{until}:{address}",
+        )
 
 
 def purge_dbs_content(*, on: dt.date | None = None) -> int:

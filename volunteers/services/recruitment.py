@@ -58,15 +58,14 @@ def today() -> dt.date:
     return now().astimezone(LONDON).date()
 
 
-def requirements_for(role: str) -> Sequence[Requirement | DefaultRequirement]:
+def requirements_for(
+    role: str, *, configured: Sequence[Requirement] | None = None
+) -> Sequence[Requirement | DefaultRequirement]:
     """The administrator's list for the role, or the council's defaults if it has none."""
-    configured = [r for r in _requirement_cache() if r.role == role]
-    return configured or DEFAULT_REQUIREMENTS[role]
-
-
-def _requirement_cache() -> list[Requirement]:
-    # One query per call; the list is a couple of dozen rows.
-    return list(Requirement.objects.order_by("role", "position"))
+    if configured is None:
+        configured = list(Requirement.objects.filter(role=role))
+    mine = [r for r in configured if r.role == role]
+    return sorted(mine, key=lambda r: r.position) if mine else DEFAULT_REQUIREMENTS[role]
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,8 @@ class Records:
     checks: list[CheckRecord]
     dbs: list[DbsCheck]
     references: list[Reference]
+    # Every role's configured requirements, read once for all the volunteer's applications.
+    requirements: list[Requirement] | None = None
 
     @classmethod
     def of(cls, volunteer: Volunteer) -> Records:
@@ -108,6 +109,7 @@ class Records:
             checks=list(volunteer.check_records.all()),
             dbs=list(volunteer.dbs_checks.all()),
             references=list(volunteer.references.all()),
+            requirements=list(Requirement.objects.all()),
         )
 
     @property
@@ -184,7 +186,7 @@ def assess(application: RoleApplication, *, records: Records | None = None, on: 
     """The role's requirements in pipeline order, each with where it stands on a day."""
     records = records or Records.of(application.volunteer)
     on = on or today()
-    reqs = sorted(requirements_for(application.role), key=lambda r: r.position)
+    reqs = requirements_for(application.role, configured=records.requirements)
     return [_task(req, application.role, records, on) for req in reqs]
 
 
@@ -409,6 +411,29 @@ def add_absence(*, volunteer: Volunteer, starts_on: dt.date, ends_on: dt.date, n
 
 
 @transaction.atomic
-def add_declaration(*, volunteer: Volunteer, description: str, declared_on: dt.date) -> Declaration:
-    """A declared conflict of interest; the coordinator links the family or young person when matching."""
-    return _saved(Declaration(volunteer=volunteer, description=description, declared_on=declared_on))
+def add_declaration(
+    *, volunteer: Volunteer, description: str, declared_on: dt.date, case_reference: str = ""
+) -> Declaration:
+    """A declared conflict of interest, tied (by case reference) to the family or care leaver it concerns,
+    so matching can keep the volunteer away from them. The reference is all the coordinator gives: they
+    need not see the family's record."""
+    from families.models import CareLeaver, Family
+
+    declaration = Declaration(volunteer=volunteer, description=description, declared_on=declared_on)
+    reference = case_reference.strip()
+    if reference:
+        declaration.family = Family.objects.filter(case_reference__iexact=reference).first()
+        declaration.care_leaver = (
+            None if declaration.family else CareLeaver.objects.filter(reference__iexact=reference).first()
+        )
+        if declaration.family is None and declaration.care_leaver is None:
+            raise ValidationError({"case_reference": "No family or care leaver has that case reference."})
+    return _saved(declaration)
+
+
+def coordinator_emails(volunteer: Volunteer) -> list[str]:
+    """The volunteer's coordinator, or every active coordinator if they have none."""
+    if volunteer.coordinator is not None and volunteer.coordinator.is_active:
+        return [volunteer.coordinator.email]
+    coordinators = User.objects.filter(is_active=True, groups__name=Role.VOLUNTEER_COORDINATOR.value)
+    return sorted(set(coordinators.values_list("email", flat=True)))

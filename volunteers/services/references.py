@@ -22,7 +22,7 @@ from core import audit
 from core.models import AuditAction
 from outbox.services import enqueue_email
 from volunteers.models import Reference, ReferenceStatus, Volunteer
-from volunteers.services.recruitment import now, recompute_volunteer
+from volunteers.services.recruitment import coordinator_emails, now, recompute_volunteer
 
 SALT = "kinfolk.volunteers.reference"
 # Chase after these many days without a reply; fail after KINFOLK_REFERENCE_FAIL_DAYS.
@@ -160,11 +160,11 @@ def chase_references(*, at: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _tell_coordinator_failed(reference: Reference) -> None:
-    coordinator = reference.volunteer.coordinator
-    if coordinator is None:
+    recipients = coordinator_emails(reference.volunteer)
+    if not recipients:
         return
     enqueue_email(
-        to=[coordinator.email],
+        to=recipients,
         template="notice",
         context={
             "subject": f"Reference not received for {reference.volunteer.full_name}",

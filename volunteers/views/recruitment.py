@@ -171,9 +171,13 @@ def declaration_add(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = get_volunteer_for_user(request.user, pk)
     form = forms.DeclarationForm(request.POST or None, initial={"declared_on": services.today()})
     if request.method == "POST" and form.is_valid():
-        services.add_declaration(volunteer=volunteer, **form.cleaned_data)
-        messages.success(request, "Declaration recorded.")
-        return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
+        try:
+            services.add_declaration(volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Declaration recorded.")
+            return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
     return _simple_form(request, volunteer, form, "Record a declared conflict of interest", "Record declaration")
 
 
