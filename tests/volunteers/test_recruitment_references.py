@@ -94,3 +94,47 @@ def test_a_job_that_missed_the_first_chase_sends_one_chase_not_two(clock, refere
     clock.advance(15 * DAY)
     assert references.chase_references() == {"chased": 1, "failed": 0}
     assert len(_emails_to("ruth@example.org")) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_link_submitted_twice_at_the_same_moment_gives_one_reference(vic) -> None:
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    volunteer = make_volunteer(coordinator=vic)
+    reference = references.request_reference(
+        volunteer=volunteer, by=vic, referee_name="Sol", referee_email="sol@example.org", relationship="Coach"
+    )
+    token = references.token_for(reference)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit(n: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                references.give_reference(
+                    token=token, known_for="1 year", suitable="yes", concerns="", statement=f"Version {n}"
+                )
+                result = "saved"
+            except ValidationError:
+                result = "refused"
+            with lock:
+                outcomes.append(result)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["refused"] * 5 + ["saved"]
+    reference.refresh_from_db()
+    assert reference.status == ReferenceStatus.RECEIVED
