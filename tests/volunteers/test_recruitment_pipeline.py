@@ -240,72 +240,118 @@ def test_an_existing_volunteer_account_is_linked_at_once(vic, val) -> None:
 # -- the rule, for any records ----------------------------------------------------------------
 
 ON = dt.date(2026, 6, 1)
-KIND_OF = {
-    RequirementKind.APPLICATION_FORM,
-    RequirementKind.INTERVIEW,
-    RequirementKind.SAFEGUARDING_TRAINING,
-    RequirementKind.ROLE_TRAINING,
-}
-# Per requirement: None (no record), or (days before ON it was completed, done or only started).
-record_state = st.one_of(st.none(), st.tuples(st.integers(min_value=0, max_value=1500), st.booleans()))
-dbs_state = st.one_of(
-    st.none(),
-    st.fixed_dictionaries(
-        {
-            "days": st.integers(min_value=0, max_value=1500),
-            "barred": st.booleans(),
-            "outcome": st.sampled_from([DbsOutcome.CLEAR, DbsOutcome.DISCLOSED, DbsOutcome.PENDING]),
-            "decision": st.sampled_from(["", DbsDecision.ACCEPTED, DbsDecision.REFUSED]),
-        }
+LONG_AGO = ON - dt.timedelta(days=37 * 31)  # past every 36-month validity
+
+
+def _check(kind: str, *, done: dt.date | None, started: dt.date = LONG_AGO, **extra: Any) -> CheckRecord:
+    return CheckRecord(kind=kind, role=extra.pop("role", ROLE), started_on=started, completed_on=done, **extra)
+
+
+def _cert(*, issued: dt.date | None = ON, **extra: Any) -> DbsCheck:
+    fields: dict[str, Any] = {
+        "applied_on": LONG_AGO,
+        "issued_on": issued,
+        "level": DbsLevel.ENHANCED_CHILDREN,
+        "barred_list_checked": True,
+        "outcome": DbsOutcome.CLEAR,
+    }
+    fields.update(extra)
+    return DbsCheck(**fields)
+
+
+# For each requirement, ways its records can stand, each with whether it counts on ON.
+NO_EXPIRY_KIND = [
+    ("missing", [], False),
+    ("only started", [_check("x", done=None)], False),
+    ("done today", [_check("x", done=ON)], True),
+    ("done long ago", [_check("x", done=LONG_AGO)], True),
+    (
+        "done, own expiry passed",
+        [_check("x", done=ON - dt.timedelta(days=9), expires_on=ON - dt.timedelta(days=1))],
+        False,
     ),
-)
+    ("done, own expiry today", [_check("x", done=ON - dt.timedelta(days=9), expires_on=ON)], True),
+    ("only for another role", [_check("x", done=ON, role=VolunteerRole.FGC)], False),
+    ("for every role", [_check("x", done=ON, role="")], True),
+]
+SAFEGUARDING = [
+    ("missing", [], False),
+    ("only started", [_check("x", done=None)], False),
+    ("done today", [_check("x", done=ON)], True),
+    ("expired", [_check("x", done=LONG_AGO)], False),
+    ("expired, then renewed", [_check("x", done=LONG_AGO), _check("x", done=ON)], True),
+    ("expires today", [_check("x", done=add_months(ON, -36) + dt.timedelta(days=1))], True),
+    ("expired yesterday", [_check("x", done=add_months(ON, -36))], False),
+]
+DBS = [
+    ("missing", [], False),
+    ("clear", [_cert()], True),
+    ("applied for", [_cert(issued=None, outcome=DbsOutcome.PENDING)], False),
+    ("pending with a stray decision", [_cert(outcome=DbsOutcome.PENDING, decision=DbsDecision.ACCEPTED)], False),
+    ("barred list not checked", [_cert(barred_list_checked=False)], False),
+    ("enhanced without barred lists", [_cert(level=DbsLevel.ENHANCED)], False),
+    ("disclosed, undecided", [_cert(outcome=DbsOutcome.DISCLOSED)], False),
+    ("disclosed, refused", [_cert(outcome=DbsOutcome.DISCLOSED, decision=DbsDecision.REFUSED)], False),
+    ("disclosed, accepted", [_cert(outcome=DbsOutcome.DISCLOSED, decision=DbsDecision.ACCEPTED)], True),
+    ("over three years old", [_cert(issued=LONG_AGO)], False),
+    ("old, and a new one", [_cert(issued=LONG_AGO), _cert()], True),
+    ("update service, checked lately", [_cert(issued=LONG_AGO, update_service=True, status_checked_on=ON)], True),
+    ("update service, unchecked for a year", [_cert(issued=ON - dt.timedelta(days=400), update_service=True)], False),
+]
+REFERENCES = [
+    (name, [Reference(status=s) for s in statuses], sum(s == ReferenceStatus.ACCEPTED for s in statuses) >= 2)
+    for name, statuses in [
+        ("none", []),
+        ("two accepted", [ReferenceStatus.ACCEPTED] * 2),
+        ("three accepted", [ReferenceStatus.ACCEPTED] * 3),
+        ("one accepted, one received", [ReferenceStatus.ACCEPTED, ReferenceStatus.RECEIVED]),
+        ("one accepted, one rejected", [ReferenceStatus.ACCEPTED, ReferenceStatus.REJECTED]),
+        ("one accepted, one failed", [ReferenceStatus.ACCEPTED, ReferenceStatus.FAILED]),
+        ("two received", [ReferenceStatus.RECEIVED] * 2),
+        ("two requested", [ReferenceStatus.REQUESTED] * 2),
+    ]
+]
 
 
-@hsettings(max_examples=300, deadline=None)
+def _variants(options: list[Any]) -> Any:
+    """Mostly a way that counts, so the all-met case and each single failure are both common."""
+    good = [o for o in options if o[2] is not False]
+    return st.one_of(st.sampled_from(good), st.sampled_from(options))
+
+
+@hsettings(max_examples=400, deadline=None)
 @given(
-    simple=st.fixed_dictionaries(dict.fromkeys(KIND_OF, record_state)),
-    dbs=dbs_state,
-    refs=st.lists(st.sampled_from(list(ReferenceStatus)), max_size=4),
+    form=_variants(NO_EXPIRY_KIND),
+    interview=_variants(NO_EXPIRY_KIND),
+    safeguarding=_variants(SAFEGUARDING),
+    role_training=_variants(NO_EXPIRY_KIND),
+    dbs=_variants(DBS),
+    refs=_variants(REFERENCES),
 )
-def test_the_stage_is_never_approved_while_any_requirement_is_missing_or_expired(simple, dbs, refs) -> None:
-    requirements = {r.kind: r for r in DEFAULT_REQUIREMENTS[ROLE]}
-    checks, valid = [], {}
-    for kind, state in simple.items():
-        valid[kind] = False
-        if state is None:
-            continue
-        days, done = state
-        day = ON - dt.timedelta(days=days)
-        checks.append(CheckRecord(kind=kind, role=ROLE, started_on=day, completed_on=day if done else None))
-        months = requirements[kind].valid_for_months
-        valid[kind] = done and (months is None or add_months(day, months) > ON)
-    dbs_records = []
-    valid[RequirementKind.DBS] = False
-    if dbs is not None:
-        issued = ON - dt.timedelta(days=dbs["days"])
-        dbs_records.append(
-            DbsCheck(
-                applied_on=issued,
-                issued_on=issued,
-                level=DbsLevel.ENHANCED_CHILDREN,
-                barred_list_checked=dbs["barred"],
-                outcome=dbs["outcome"],
-                decision=dbs["decision"],
-            )
-        )
-        acceptable = dbs["outcome"] == DbsOutcome.CLEAR or (
-            dbs["outcome"] == DbsOutcome.DISCLOSED and dbs["decision"] == DbsDecision.ACCEPTED
-        )
-        valid[RequirementKind.DBS] = dbs["barred"] and acceptable and add_months(issued, 36) > ON
-    reference_records = [Reference(status=s) for s in refs]
-    valid[RequirementKind.REFERENCES] = sum(s == ReferenceStatus.ACCEPTED for s in refs) >= 2
-
-    records = Records(checks=checks, dbs=dbs_records, references=reference_records)
+def test_the_stage_is_never_approved_while_any_requirement_is_missing_or_expired(
+    form: Any, interview: Any, safeguarding: Any, role_training: Any, dbs: Any, refs: Any
+) -> None:
+    checks = []
+    counts = []
+    for kind, (_name, records, met) in [
+        (RequirementKind.APPLICATION_FORM, form),
+        (RequirementKind.INTERVIEW, interview),
+        (RequirementKind.SAFEGUARDING_TRAINING, safeguarding),
+        (RequirementKind.ROLE_TRAINING, role_training),
+    ]:
+        for record in records:
+            copy = CheckRecord(**{f.attname: getattr(record, f.attname) for f in CheckRecord._meta.concrete_fields})
+            copy.kind = kind
+            checks.append(copy)
+        counts.append(met)
+    counts += [dbs[2], refs[2]]
+    records = Records(checks=checks, dbs=dbs[1], references=refs[1], requirements=[])
     tasks = [recruitment._task(r, ROLE, records, ON) for r in DEFAULT_REQUIREMENTS[ROLE]]
     stage, until = stage_from(tasks, anything_recorded=records.anything)
 
-    assert (stage == Stage.APPROVED) == all(valid.values())
+    assert (stage == Stage.APPROVED) == all(counts)
     if stage == Stage.APPROVED:
         assert until is not None and until >= ON
+        assert until == min(t.valid_until for t in tasks if t.valid_until)
     else:
         assert until is None

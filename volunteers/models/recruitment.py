@@ -202,7 +202,10 @@ class DbsCheck(models.Model):
             self.issued_on is not None
             and self.level == DbsLevel.ENHANCED_CHILDREN
             and self.barred_list_checked
-            and (self.outcome == DbsOutcome.CLEAR or self.decision == DbsDecision.ACCEPTED)
+            and (
+                self.outcome == DbsOutcome.CLEAR
+                or (self.outcome == DbsOutcome.DISCLOSED and self.decision == DbsDecision.ACCEPTED)
+            )
         )
 
 
