@@ -331,6 +331,12 @@ def _variants(options: list[Any]) -> Any:
 def test_the_stage_is_never_approved_while_any_requirement_is_missing_or_expired(
     form: Any, interview: Any, safeguarding: Any, role_training: Any, dbs: Any, refs: Any
 ) -> None:
+    _assert_stage_follows(form, interview, safeguarding, role_training, dbs, refs)
+
+
+def _assert_stage_follows(
+    form: Any, interview: Any, safeguarding: Any, role_training: Any, dbs: Any, refs: Any
+) -> None:
     checks = []
     counts = []
     for kind, (_name, records, met) in [
@@ -355,3 +361,25 @@ def test_the_stage_is_never_approved_while_any_requirement_is_missing_or_expired
         assert until == min(t.valid_until for t in tasks if t.valid_until)
     else:
         assert until is None
+
+
+SLOTS = {
+    "form": NO_EXPIRY_KIND,
+    "interview": NO_EXPIRY_KIND,
+    "safeguarding": SAFEGUARDING,
+    "role_training": NO_EXPIRY_KIND,
+    "dbs": DBS,
+    "refs": REFERENCES,
+}
+
+
+@pytest.mark.parametrize(
+    ("slot", "variant"),
+    [(slot, variant) for slot, options in SLOTS.items() for variant in options],
+    ids=lambda value: value[0] if isinstance(value, tuple) else value,
+)
+def test_each_way_a_single_requirement_can_stand_decides_approval_alone(slot: str, variant: Any) -> None:
+    """Everything else met: the stage is approved exactly when this one counts."""
+    chosen = {name: next(o for o in options if o[2]) for name, options in SLOTS.items()}
+    chosen[slot] = variant
+    _assert_stage_follows(**chosen)
