@@ -363,7 +363,7 @@ def _assert_stage_follows(
         assert until is None
 
 
-SLOTS = {
+SLOTS: dict[str, list[Any]] = {
     "form": NO_EXPIRY_KIND,
     "interview": NO_EXPIRY_KIND,
     "safeguarding": SAFEGUARDING,
