@@ -272,7 +272,12 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["role", "position"],
                 "constraints": [
-                    models.UniqueConstraint(fields=("role", "kind"), name="one_requirement_per_role_and_kind")
+                    models.UniqueConstraint(
+                        fields=("role", "kind"),
+                        name="one_requirement_per_role_and_kind",
+                        violation_error_code="one_requirement_per_role_and_kind",
+                        violation_error_message="This role already has this requirement.",
+                    )
                 ],
             },
         ),
@@ -395,6 +400,16 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AlterConstraint(
+            model_name="roleapplication",
+            name="one_application_per_role",
+            constraint=models.UniqueConstraint(
+                fields=("volunteer", "role"),
+                name="one_application_per_role",
+                violation_error_code="one_application_per_role",
+                violation_error_message="The volunteer has already applied for this role.",
+            ),
         ),
         migrations.RunPython(seed_requirements, migrations.RunPython.noop),
     ]

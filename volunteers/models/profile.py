@@ -202,7 +202,12 @@ class RoleApplication(models.Model):
     class Meta:
         ordering = ["volunteer", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["volunteer", "role"], name="one_application_per_role"),
+            models.UniqueConstraint(
+                fields=["volunteer", "role"],
+                name="one_application_per_role",
+                violation_error_code="one_application_per_role",
+                violation_error_message="The volunteer has already applied for this role.",
+            ),
         ]
         indexes = [models.Index(fields=["role", "stage", "approved_until"])]
 

@@ -69,7 +69,14 @@ class Requirement(models.Model):
 
     class Meta:
         ordering = ["role", "position"]
-        constraints = [models.UniqueConstraint(fields=["role", "kind"], name="one_requirement_per_role_and_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "kind"],
+                name="one_requirement_per_role_and_kind",
+                violation_error_code="one_requirement_per_role_and_kind",
+                violation_error_message="This role already has this requirement.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.get_kind_display()}"
