@@ -123,4 +123,4 @@ def test_a_coordinator_records_every_check_until_the_applicant_is_approved(
     assert_accessible(page)
     page.goto(live_server.url + "/volunteers/figures/recruitment/")
     assert_accessible(page)
-    screenshot(page, "volunteers-figures")
+    screenshot(page, "volunteers-recruitment-figures")
