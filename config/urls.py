@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("gcs/", include("supervision.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("fgc/", include("fgc.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("families.urls")),

@@ -5,6 +5,9 @@ requests: practitioners' requests for a volunteer.
 matches: a volunteer matched to a request, through its whole lifecycle.
 """
 
+from volunteers.models.events import Event, EventBooking, EventKind
+from volunteers.models.expenses import Expense, ExpenseKind, ExpenseStatus
+from volunteers.models.lifecycle import CheckIn, CheckInSide, Contact, ContactKind, ContactOutcome, Review
 from volunteers.models.matches import LIVE_MATCH_STATES, EndingReason, Match, MatchState
 from volunteers.models.profile import (
     Absence,
@@ -39,7 +42,12 @@ __all__ = [
     "LIVE_MATCH_STATES",
     "Absence",
     "AgeBand",
+    "CheckIn",
+    "CheckInSide",
     "CheckRecord",
+    "Contact",
+    "ContactKind",
+    "ContactOutcome",
     "ConversationKind",
     "DbsCheck",
     "DbsDecision",
@@ -47,6 +55,12 @@ __all__ = [
     "DbsOutcome",
     "Declaration",
     "EndingReason",
+    "Event",
+    "EventBooking",
+    "EventKind",
+    "Expense",
+    "ExpenseKind",
+    "ExpenseStatus",
     "Gender",
     "LivedExperience",
     "Match",
@@ -56,6 +70,7 @@ __all__ = [
     "RequestStatus",
     "Requirement",
     "RequirementKind",
+    "Review",
     "RoleApplication",
     "Stage",
     "Suitability",

@@ -87,6 +87,12 @@ class Match(ConstraintErrorsOnFields):
     ending_note = models.TextField(blank=True)
     planned_ending = models.BooleanField(null=True, blank=True)
     goals_met = models.BooleanField(null=True, blank=True)
+    final_contact_on = models.DateField(
+        null=True, blank=True, help_text="A planned ending's last contact with the family or young person."
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     declined_reason = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

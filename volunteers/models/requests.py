@@ -82,7 +82,6 @@ class VolunteerRequest(ConstraintErrorsOnFields):
     objects = VolunteerRequestQuerySet.as_manager()
     constraint_fields: ClassVar[dict[str, str]] = {
         "request_for_one_person": "family",
-        "request_child_in_family": "child",
         "request_closed_with_reason": "close_reason",
     }
 

@@ -24,7 +24,7 @@ def seed_requirements(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_account_lock_messages"),
-        ("volunteers", "0001_initial"),
+        ("volunteers", "0003_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -400,16 +400,6 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-        ),
-        migrations.AlterConstraint(
-            model_name="roleapplication",
-            name="one_application_per_role",
-            constraint=models.UniqueConstraint(
-                fields=("volunteer", "role"),
-                name="one_application_per_role",
-                violation_error_code="one_application_per_role",
-                violation_error_message="The volunteer has already applied for this role.",
-            ),
         ),
         migrations.RunPython(seed_requirements, migrations.RunPython.noop),
     ]
