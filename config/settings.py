@@ -442,3 +442,14 @@ LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # type: ignore[index]
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # type: ignore[index]
 # pikepdf (upload checks) announces its C++ log bridge at INFO on every start.
 LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}  # type: ignore[index]
+
+# --- Volunteer matching (volunteers.matching) -------------------------------------------------
+# Youngest age at which a volunteer may be matched, on the day support starts. Care leaver
+# mentors must be clearly older than the young people they befriend (16 to 25).
+KINFOLK_VOLUNTEER_MIN_AGE = env_int("KINFOLK_VOLUNTEER_MIN_AGE", 18)
+KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE = env_int("KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE", 21)
+# After a match ends unplanned, the volunteer is not proposed again for this many weeks
+# (time for a debrief and supervision first).
+KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS = env_int("KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS", 8)
+# How many other candidates are kept with a match, with their scores and why they were passed over.
+KINFOLK_SHORTLIST_KEPT = env_int("KINFOLK_SHORTLIST_KEPT", 10)
