@@ -1,6 +1,6 @@
 """The volunteer scheme's URLs: one block per area, each area's views in its own module."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401  (each area adds its paths below)
+from django.urls import URLPattern, URLResolver, path
 
 app_name = "volunteers"
 
@@ -21,7 +21,9 @@ urlpatterns += [
     path("requests/", request_views.request_list, name="request_list"),
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
-    path("requests/<int:pk>/withdraw-consent/", request_views.request_withdraw_consent, name="request_withdraw_consent"),
+    path(
+        "requests/<int:pk>/withdraw-consent/", request_views.request_withdraw_consent, name="request_withdraw_consent"
+    ),
     path("requests/<int:pk>/close/", request_views.request_close, name="request_close"),
     path("requests/<int:pk>/shortlist/", matching_views.shortlist, name="shortlist"),
     path("requests/<int:pk>/propose/", matching_views.propose, name="propose"),

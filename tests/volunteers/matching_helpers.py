@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from volunteers.models import RoleApplication, Stage, Volunteer, VolunteerRole
 from tests.volunteers.factories import make_volunteer
+from volunteers.models import RoleApplication, Stage, Volunteer, VolunteerRole
 
 
 def _approved_stand_in(volunteer: Volunteer, role: str, *, until: dt.date | None = None) -> RoleApplication:
@@ -26,7 +26,9 @@ def _approved_stand_in(volunteer: Volunteer, role: str, *, until: dt.date | None
     return application
 
 
-def approved_volunteer(role: str = VolunteerRole.CHILD_AND_FAMILY, *, until: dt.date | None = None, **profile: Any) -> Volunteer:
+def approved_volunteer(
+    role: str = VolunteerRole.CHILD_AND_FAMILY, *, until: dt.date | None = None, **profile: Any
+) -> Volunteer:
     volunteer = make_volunteer(**profile)
     _approved_stand_in(volunteer, role, until=until)
     return volunteer

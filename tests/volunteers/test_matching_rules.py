@@ -112,7 +112,9 @@ def birthday(today: dt.date, age: int) -> dt.date:
     return dt.date(today.year - age, today.month, 10)
 
 
-def build(volunteers: list[VolunteerSpec], requests: list[RequestSpec], practitioner: User, families: list[Family]) -> tuple[list[Any], list[Any]]:
+def build(
+    volunteers: list[VolunteerSpec], requests: list[RequestSpec], practitioner: User, families: list[Family]
+) -> tuple[list[Any], list[Any]]:
     today = timezone.localdate()
     filler = families[0]
     made = []
@@ -161,7 +163,7 @@ def build(volunteers: list[VolunteerSpec], requests: list[RequestSpec], practiti
 
 
 @pytest.fixture
-def scheme(north: Any, alice: User, vic: User) -> "SimpleScheme":
+def scheme(north: Any, alice: User, vic: User) -> SimpleScheme:
     families = [factories.make_family(team=north, practitioner=alice) for _ in range(3)]
     return SimpleScheme(alice, vic, families)
 
@@ -174,9 +176,19 @@ class SimpleScheme:
 
 
 # No shrinking: each example is a database build; a failure still shows its example.
-@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(volunteers=st.lists(volunteer_specs, min_size=1, max_size=8), requests=st.lists(request_specs, min_size=1, max_size=4))
-def test_no_proposal_ever_breaks_a_hard_rule(scheme: SimpleScheme, volunteers: list[VolunteerSpec], requests: list[RequestSpec]) -> None:
+@settings(
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    volunteers=st.lists(volunteer_specs, min_size=1, max_size=8),
+    requests=st.lists(request_specs, min_size=1, max_size=4),
+)
+def test_no_proposal_ever_breaks_a_hard_rule(
+    scheme: SimpleScheme, volunteers: list[VolunteerSpec], requests: list[RequestSpec]
+) -> None:
     assert django_settings.KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS == 8
     today = timezone.localdate()
     with transaction.atomic():
@@ -190,11 +202,13 @@ def test_no_proposal_ever_breaks_a_hard_rule(scheme: SimpleScheme, volunteers: l
         board = build_board()
         by_pk = {req.pk: r for r, req in zip(requests, reqs, strict=True)}
         taken: dict[int, int] = {}
-        for r, req in enumerate(board.requests):
+        for row, req in enumerate(board.requests):
             for v in range(len(board.cands)):
-                assert (board.scores[r, v] >= 0) == allowed(volunteers[index[int(board.cands.ids[v])]], by_pk[req.pk], today)
-            if board.optimal[r] != assignment.UNMATCHED:
-                pk = int(board.cands.ids[board.optimal[r]])
+                assert (board.scores[row, v] >= 0) == allowed(
+                    volunteers[index[int(board.cands.ids[v])]], by_pk[req.pk], today
+                )
+            if board.optimal[row] != assignment.UNMATCHED:
+                pk = int(board.cands.ids[board.optimal[row]])
                 taken[pk] = taken.get(pk, 0) + 1
         for pk, n in taken.items():
             spec = volunteers[index[pk]]
@@ -203,7 +217,9 @@ def test_no_proposal_ever_breaks_a_hard_rule(scheme: SimpleScheme, volunteers: l
         # Accepting every proposal, one by one, goes through the service's own check and keeps the room.
         for p in board.proposals():
             if p.volunteer_id is not None:
-                match = propose_match(request=p.request, volunteer=made[index[p.volunteer_id]], by=scheme.coordinator, note="Board")
+                match = propose_match(
+                    request=p.request, volunteer=made[index[p.volunteer_id]], by=scheme.coordinator, note="Board"
+                )
                 assert allowed(volunteers[index[p.volunteer_id]], by_pk[p.request.pk], today)
                 assert sum(line["points"] for line in match.reasons) == match.score
         transaction.set_rollback(True)

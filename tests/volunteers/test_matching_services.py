@@ -18,12 +18,15 @@ from volunteers.matching.eligibility import requests_awaiting_match
 from volunteers.matching.ranking import rank
 from volunteers.models import Declaration, LivedExperience, Match, MatchState, RequestStatus, VolunteerRole
 from volunteers.services.matching import propose_match
-from volunteers.services.requests import close_request, make_request as make_request_service, withdraw_consent
+from volunteers.services.requests import close_request, withdraw_consent
+from volunteers.services.requests import make_request as make_request_service
 
 pytestmark = pytest.mark.django_db
 
 
-def test_proposing_keeps_the_score_its_reasons_and_why_each_other_candidate_was_passed_over(alice, vic, north_family) -> None:
+def test_proposing_keeps_the_score_its_reasons_and_why_each_other_candidate_was_passed_over(
+    alice, vic, north_family
+) -> None:
     near = approved_volunteer(locality=north_family.locality, first_name="Near")
     far_locality = factories.make_locality()
     far_locality.latitude += 1  # about 69 miles north
@@ -87,7 +90,14 @@ def test_care_experience_and_past_work_with_the_family_raise_the_score_and_say_s
     plain = approved_volunteer(locality=north_family.locality)
     experienced = approved_volunteer(locality=north_family.locality, lived_experience=[LivedExperience.PARENT])
     old = make_request(requested_by=alice, family=north_family, status=RequestStatus.MATCHED)
-    Match.objects.create(request=old, volunteer=plain, state=MatchState.ENDED, started_on=timezone.localdate(), ending_reason="planned", planned_ending=True)
+    Match.objects.create(
+        request=old,
+        volunteer=plain,
+        state=MatchState.ENDED,
+        started_on=timezone.localdate(),
+        ending_reason="planned",
+        planned_ending=True,
+    )
     ranking = rank(make_request(requested_by=alice, family=north_family))
     lines = {c.volunteer_id: {line["label"]: line for line in c.lines} for c in ranking.top(2)}
     assert lines[experienced.pk]["Lived experience"]["points"] > 0
@@ -95,7 +105,9 @@ def test_care_experience_and_past_work_with_the_family_raise_the_score_and_say_s
     assert "before" in lines[plain.pk]["Continuity"]["detail"]
 
 
-def test_withdrawing_consent_takes_the_request_off_the_board_and_tells_the_coordinators(alice, vic, north_family) -> None:
+def test_withdrawing_consent_takes_the_request_off_the_board_and_tells_the_coordinators(
+    alice, vic, north_family
+) -> None:
     volunteer = approved_volunteer(locality=north_family.locality)
     request = make_request(requested_by=alice, family=north_family)
     other = make_request(requested_by=alice, family=north_family)

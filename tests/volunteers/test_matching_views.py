@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -46,7 +47,9 @@ def test_a_practitioner_asks_for_a_volunteer_and_sees_it_waiting(
         },
     )
     request = VolunteerRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("volunteers:request_detail", args=[request.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "volunteers:request_detail", args=[request.pk]
+    )
     assert request.requested_by == alice and request.interests == ["art", "football"]
     assert request.preferred_times == 0b1001
     page = client.get(reverse("volunteers:request_list")).content.decode()
@@ -58,8 +61,16 @@ def test_a_practitioner_cannot_ask_for_a_family_they_may_not_see(
 ) -> None:
     response = client_for(alice).post(
         reverse("volunteers:request_create"),
-        {"role": VolunteerRole.CHILD_AND_FAMILY, "family": south_family.pk, "goals": "x", "needs_summary": "x",
-         "wanted_from": "2026-12-01", "expected_weeks": 4, "consent_given_by": "x", "consent_given_on": "2026-11-01"},
+        {
+            "role": VolunteerRole.CHILD_AND_FAMILY,
+            "family": south_family.pk,
+            "goals": "x",
+            "needs_summary": "x",
+            "wanted_from": "2026-12-01",
+            "expected_weeks": 4,
+            "consent_given_by": "x",
+            "consent_given_on": "2026-11-01",
+        },
     )
     assert response.status_code == 200 and not VolunteerRequest.objects.exists()
     assert "Select a valid choice" in response.content.decode()
@@ -70,11 +81,13 @@ def test_the_coordinator_sees_open_requests_oldest_first_and_filters_by_role(
 ) -> None:
     first = make_request(requested_by=alice, family=north_family)
     second = make_request(requested_by=alice, care_leaver=north_care_leaver, role=VolunteerRole.CARE_LEAVER_MENTOR)
-    VolunteerRequest.objects.filter(pk=first.pk).update(created_at=timezone.now() - timezone.timedelta(days=3))
+    VolunteerRequest.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
     client = client_for(vic)
     page = client.get(reverse("volunteers:request_list")).content.decode()
     assert page.index(first.reference) < page.index(second.reference)
-    filtered = client.get(reverse("volunteers:request_list"), {"role": VolunteerRole.CARE_LEAVER_MENTOR}).content.decode()
+    filtered = client.get(
+        reverse("volunteers:request_list"), {"role": VolunteerRole.CARE_LEAVER_MENTOR}
+    ).content.decode()
     assert second.reference in filtered and first.reference not in filtered
 
 
@@ -106,14 +119,16 @@ def test_the_ranked_list_explains_each_score(
     with CaptureQueriesContext(connection):
         page = client_for(vic).get(reverse("volunteers:shortlist", args=[request.pk])).content.decode()
     assert "Priya" in page and "Wanted: Polish; speaks English, Polish." in page
-    assert AuditEvent.objects.filter(action="view", object_id=str(request.pk), object_type="volunteers.VolunteerRequest").exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(request.pk), object_type="volunteers.VolunteerRequest"
+    ).exists()
 
 
 def test_the_time_to_match_figures_export_as_csv_and_the_export_is_audited(
     alice: User, vic: User, north_family: Family, client_for: Callable[[User], Client]
 ) -> None:
     request = make_request(requested_by=alice, family=north_family)
-    VolunteerRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - timezone.timedelta(days=9))
+    VolunteerRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
     propose_match(request=request, volunteer=approved_volunteer(), by=vic, note="")
     make_request(requested_by=alice, family=north_family)
     response = client_for(vic).get(reverse("volunteers:figures_matching"), {"format": "csv"})

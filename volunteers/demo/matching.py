@@ -30,20 +30,100 @@ SATURDAYS = availability.mask_of([(5, 0), (5, 1)])
 
 # (first, last, locality code, gender, languages, interests, lived experience, availability, roles, capacity)
 STAND_IN_VOLUNTEERS = [
-    ("Priya", "Kaur", "ABB", "female", ["English", "Punjabi"], ["cooking", "art"], ["parent"], AFTERNOONS, ["child_family"], 2),
-    ("Tom", "Baker", "ELM", "male", ["English"], ["football", "music"], ["care_experienced"], EVENINGS, ["care_leaver_mentor"], 1),
-    ("Rukhsana", "Ali", "BRK", "female", ["English", "Bengali"], ["reading", "crafts"], ["parent"], AFTERNOONS | SATURDAYS, ["child_family", "fgc"], 2),
-    ("Dan", "Okafor", "CAS", "male", ["English"], ["football", "gaming"], [], EVENINGS | SATURDAYS, ["care_leaver_mentor", "rights_reps"], 1),
-    ("Ewa", "Nowak", "FOX", "female", ["English", "Polish"], ["swimming", "art"], ["kinship_carer"], AFTERNOONS, ["child_family"], 1),
+    (
+        "Priya",
+        "Kaur",
+        "ABB",
+        "female",
+        ["English", "Punjabi"],
+        ["cooking", "art"],
+        ["parent"],
+        AFTERNOONS,
+        ["child_family"],
+        2,
+    ),
+    (
+        "Tom",
+        "Baker",
+        "ELM",
+        "male",
+        ["English"],
+        ["football", "music"],
+        ["care_experienced"],
+        EVENINGS,
+        ["care_leaver_mentor"],
+        1,
+    ),
+    (
+        "Rukhsana",
+        "Ali",
+        "BRK",
+        "female",
+        ["English", "Bengali"],
+        ["reading", "crafts"],
+        ["parent"],
+        AFTERNOONS | SATURDAYS,
+        ["child_family", "fgc"],
+        2,
+    ),
+    (
+        "Dan",
+        "Okafor",
+        "CAS",
+        "male",
+        ["English"],
+        ["football", "gaming"],
+        [],
+        EVENINGS | SATURDAYS,
+        ["care_leaver_mentor", "rights_reps"],
+        1,
+    ),
+    (
+        "Ewa",
+        "Nowak",
+        "FOX",
+        "female",
+        ["English", "Polish"],
+        ["swimming", "art"],
+        ["kinship_carer"],
+        AFTERNOONS,
+        ["child_family"],
+        1,
+    ),
 ]
 
 # (case reference or care leaver reference, role, summary, preferences)
 REQUESTS: list[tuple[str, str, str, dict[str, Any]]] = [
-    ("FS-2026-0101", VolunteerRole.CHILD_AND_FAMILY, "Maisie and Jack with their mum in Abbotsfield; help with routines and getting out.", {"interests": ["art"], "preferred_times": AFTERNOONS}),
-    ("FS-2026-0102", VolunteerRole.CHILD_AND_FAMILY, "Aisha and her mum in Brookside; would like someone who speaks Bengali.", {"preferred_language": "Bengali", "preferred_gender": "female", "preferred_times": AFTERNOONS}),
-    ("CL-2026-0012", VolunteerRole.CARE_LEAVER_MENTOR, "Amira, 20, in Castlegate; starting college and would like a mentor.", {"interests": ["music"], "preferred_times": EVENINGS, "remote_ok": True}),
-    ("CL-2026-0011", VolunteerRole.CARE_LEAVER_MENTOR, "Kayden, 18, in Elmstead; loves football, new to his own flat.", {"interests": ["football"], "preferred_times": EVENINGS}),
-    ("FS-2026-0105", VolunteerRole.CHILD_AND_FAMILY, "Harvey, 6, and his dad in Elmstead; support after school.", {"preferred_times": AFTERNOONS}),
+    (
+        "FS-2026-0101",
+        VolunteerRole.CHILD_AND_FAMILY,
+        "Maisie and Jack with their mum in Abbotsfield; help with routines and getting out.",
+        {"interests": ["art"], "preferred_times": AFTERNOONS},
+    ),
+    (
+        "FS-2026-0102",
+        VolunteerRole.CHILD_AND_FAMILY,
+        "Aisha and her mum in Brookside; would like someone who speaks Bengali.",
+        {"preferred_language": "Bengali", "preferred_gender": "female", "preferred_times": AFTERNOONS},
+    ),
+    (
+        "CL-2026-0012",
+        VolunteerRole.CARE_LEAVER_MENTOR,
+        "Amira, 20, in Castlegate; starting college and would like a mentor.",
+        {"interests": ["music"], "preferred_times": EVENINGS, "remote_ok": True},
+    ),
+    (
+        "CL-2026-0011",
+        VolunteerRole.CARE_LEAVER_MENTOR,
+        "Kayden, 18, in Elmstead; loves football, new to his own flat.",
+        {"interests": ["football"], "preferred_times": EVENINGS},
+    ),
+    (
+        "FS-2026-0105",
+        VolunteerRole.CHILD_AND_FAMILY,
+        "Harvey, 6, and his dad in Elmstead; support after school.",
+        {"preferred_times": AFTERNOONS},
+    ),
 ]
 
 
@@ -51,7 +131,9 @@ def _approve_for_demo(volunteer: Volunteer, role: str) -> None:
     today = timezone.localdate()
     application, _ = RoleApplication.objects.get_or_create(volunteer=volunteer, role=role)
     RoleApplication.objects.filter(pk=application.pk).update(
-        stage=Stage.APPROVED, approved_on=today - dt.timedelta(days=90), approved_until=today + dt.timedelta(days=3 * 365)
+        stage=Stage.APPROVED,
+        approved_on=today - dt.timedelta(days=90),
+        approved_until=today + dt.timedelta(days=3 * 365),
     )
 
 
@@ -112,11 +194,14 @@ def build() -> list[str]:
     # The coordinator accepted the board's first proposal; the rest wait on the board.
     board = build_board()
     first = next((p for p in board.proposals() if p.volunteer_id is not None), None)
-    if first is not None:
+    if first is not None and first.volunteer_id is not None:
         propose_match(
             request=first.request,
             volunteer=Volunteer.objects.get(pk=first.volunteer_id),
             by=coordinator,
             note=f"Matching board: the best assignment of all {len(board.requests)} open requests at once.",
         )
-    return [f"Volunteer requests: {len(made)} open, the matching board at /volunteers/board/ (sign in as volunteers@kinfolk.test)"]
+    return [
+        f"Volunteer requests: {len(made)} open; the matching board is at /volunteers/board/"
+        " (sign in as volunteers@kinfolk.test)"
+    ]

@@ -57,13 +57,13 @@ class RequestForm(forms.Form):
         required=False,
         label="Days and times that suit",
     )
-    interests = forms.CharField(
-        required=False, help_text="Separate with commas, for example: football, art, cooking."
-    )
+    interests = forms.CharField(required=False, help_text="Separate with commas, for example: football, art, cooking.")
     remote_ok = forms.BooleanField(required=False, label="Phone or video contact would suit")
     wanted_from = forms.DateField(label="Wanted from")
     expected_weeks = forms.IntegerField(min_value=1, max_value=260, initial=26, label="Expected length in weeks")
-    consent_given_by = forms.CharField(max_length=120, label="Consent given by", help_text="For example: Mother, the young person.")
+    consent_given_by = forms.CharField(
+        max_length=120, label="Consent given by", help_text="For example: Mother, the young person."
+    )
     consent_given_on = forms.DateField(label="Consent given on")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -111,16 +111,22 @@ def eligibility_matrix(requests: list[VolunteerRequest], cands: Candidates) -> n
     by_leaver = _positions(cands, [(d[0], d[2]) for d in declared])
     by_leavers_family = _positions(cands, [(d[0], d[3]) for d in declared])
     days = {r.wanted_from for r in requests}
-    absences = list(
-        Absence.objects.filter(volunteer_id__in=ids, ends_on__gte=min(days), starts_on__lte=max(days)).values_list(
-            "volunteer_id", "starts_on", "ends_on"
+    absences = (
+        list(
+            Absence.objects.filter(volunteer_id__in=ids, ends_on__gte=min(days), starts_on__lte=max(days)).values_list(
+                "volunteer_id", "starts_on", "ends_on"
+            )
         )
-    ) if days else []
+        if days
+        else []
+    )
     away = {day: _mask(n, [where[v] for v, s, e in absences if s <= day <= e]) for day in days}
     matrix = np.zeros((len(requests), n), dtype=bool)
     for r, request in enumerate(requests):
         ok = until[request.role] >= request.expected_end.toordinal()
-        ok &= (cands.born > 0) & (cands.born <= born_on_or_before(request.wanted_from, min_age(request.role)).toordinal())
+        ok &= (cands.born > 0) & (
+            cands.born <= born_on_or_before(request.wanted_from, min_age(request.role)).toordinal()
+        )
         if request.family_id is not None:
             conflict = _mask(n, by_family[request.family_id], by_leavers_family[request.family_id])
         else:

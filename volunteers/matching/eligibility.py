@@ -22,6 +22,7 @@ checks that the two never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -78,7 +79,7 @@ def recently_ended_unplanned(today: dt.date | None = None) -> QuerySet[Match]:
     return Match.objects.filter(state=MatchState.ENDED, planned_ending=False, ended_on__gt=buffer_start(today))
 
 
-def full_volunteers() -> QuerySet[Match]:
+def full_volunteers() -> QuerySet[Match, dict[str, Any]]:
     """Volunteer ids holding as many live matches as their capacity (one uncorrelated subquery)."""
     return (
         Match.objects.filter(state__in=LIVE_MATCH_STATES)
@@ -90,7 +91,9 @@ def full_volunteers() -> QuerySet[Match]:
     )
 
 
-def available_volunteers(today: dt.date | None = None, *, among: QuerySet[RoleApplication] | None = None) -> QuerySet[Volunteer]:
+def available_volunteers(
+    today: dt.date | None = None, *, among: QuerySet[RoleApplication] | None = None
+) -> QuerySet[Volunteer]:
     """Rules 2, 3 and 6: current, not paused, room for another match, no recent unplanned ending.
 
     `among` (approved applications) drives the query when given: it is the most selective rule.

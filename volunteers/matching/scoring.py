@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
 from typing import Any, TypedDict
 
 import numpy as np
@@ -21,7 +20,6 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from families.models import Locality
-
 from volunteers import availability
 from volunteers.models import LivedExperience, Volunteer, VolunteerRequest, VolunteerRole
 
@@ -175,14 +173,17 @@ class Place:
 
 def place_of(request: VolunteerRequest) -> Place:
     locality = request.family.locality if request.family is not None else request.care_leaver.locality  # type: ignore[union-attr]
-    return Place(locality.name, float(np.radians(float(locality.latitude))), float(np.radians(float(locality.longitude))))
+    return Place(
+        locality.name, float(np.radians(float(locality.latitude))), float(np.radians(float(locality.longitude)))
+    )
 
 
 def miles_from(place: Place, cands: Candidates) -> np.ndarray:
     """Haversine distance between locality centre points."""
     dlat, dlon = cands.lat - place.lat, cands.lon - place.lon
     a = np.sin(dlat / 2) ** 2 + np.cos(place.lat) * np.cos(cands.lat) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    miles: np.ndarray = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return miles
 
 
 @dataclass
@@ -234,7 +235,9 @@ def score(request: VolunteerRequest, cands: Candidates, *, worked_before: np.nda
 def _distance_detail(s: Scores, i: int) -> str:
     row, remote_ok = s.cands.rows[i], s.request.remote_ok
     if row[7]:
-        return "Meets by phone or video only; " + ("remote contact suits." if remote_ok else "this request wants meetings in person.")
+        return "Meets by phone or video only; " + (
+            "remote contact suits." if remote_ok else "this request wants meetings in person."
+        )
     where = f"{s.miles[i]:.1f} miles from {s.place.name} ({row[3]}); travels up to {row[6]} miles"
     if s.miles[i] <= row[6]:
         return where + "."
@@ -247,16 +250,20 @@ def explain(s: Scores, i: int) -> list[Line]:
     spoken = ", ".join(row[9]) or "none recorded"
     shared_slots = availability.describe(int(row[12]) & req.preferred_times)
     shared_interests = sorted({t.lower() for t in row[10]} & {t.lower() for t in req.interests})
-    relevant = sorted(
-        LivedExperience(x).label for x in row[11] if x in RELEVANT_EXPERIENCE.get(req.role, frozenset())
-    )
+    relevant = sorted(LivedExperience(x).label for x in row[11] if x in RELEVANT_EXPERIENCE.get(req.role, frozenset()))
     lines: list[Line] = [
-        {"label": "Passes every hard rule", "points": p["eligible"], "detail": "Approved, checks valid, room, no conflict."},
+        {
+            "label": "Passes every hard rule",
+            "points": p["eligible"],
+            "detail": "Approved, checks valid, room, no conflict.",
+        },
         {"label": "Distance", "points": p["distance"], "detail": _distance_detail(s, i)},
         {
             "label": "Language",
             "points": p["language"],
-            "detail": (f"Wanted: {req.preferred_language}; speaks {spoken}." if req.preferred_language else "No preference."),
+            "detail": (
+                f"Wanted: {req.preferred_language}; speaks {spoken}." if req.preferred_language else "No preference."
+            ),
         },
         {
             "label": "Availability",
@@ -292,4 +299,3 @@ def explain(s: Scores, i: int) -> list[Line]:
         },
     ]
     return lines
-

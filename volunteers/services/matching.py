@@ -47,9 +47,11 @@ def propose_match(*, request: VolunteerRequest, volunteer: Volunteer, by: User, 
     A volunteer who is not top of the ranked list needs a note saying why (the board's
     optimal assignment gives its own).
     """
-    request = VolunteerRequest.objects.select_for_update().select_related(
-        "family__locality", "care_leaver__locality"
-    ).get(pk=request.pk)
+    request = (
+        VolunteerRequest.objects.select_for_update()
+        .select_related("family__locality", "care_leaver__locality")
+        .get(pk=request.pk)
+    )
     # Two coordinators accepting for the same volunteer at once must not overfill them.
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     if not VolunteerRequest.objects.open().filter(pk=request.pk).exists():
@@ -57,7 +59,9 @@ def propose_match(*, request: VolunteerRequest, volunteer: Volunteer, by: User, 
     ranking = rank(request)
     index = ranking.index_of(volunteer.pk)
     if index is None:
-        raise ValidationError(f"{volunteer.first_name} cannot be proposed for {request.reference}: a hard rule rules them out.")
+        raise ValidationError(
+            f"{volunteer.first_name} cannot be proposed for {request.reference}: a hard rule rules them out."
+        )
     chosen = ranking.candidate(index)
     note = note.strip()
     top = ranking.top(1)[0]

@@ -81,11 +81,18 @@ def withdraw_consent(*, request: VolunteerRequest, by: User, on: dt.date | None 
             to=[person.email],
             # The reference only: the email leaves Kinfolk.
             template="volunteer_consent_withdrawn",
-            context={"name": person.get_short_name(), "reference": request.reference, "link": link, "live_match": still_live},
+            context={
+                "name": person.get_short_name(),
+                "reference": request.reference,
+                "link": link,
+                "live_match": still_live,
+            },
             idempotency_key=f"volunteers:request:{request.pk}:consent-withdrawn:{person.pk}",
         )
     audit.record(
-        action=AuditAction.UPDATE, obj=request, detail={"consent_withdrawn": str(request.consent_withdrawn_on), "proposals_withdrawn": withdrawn}
+        action=AuditAction.UPDATE,
+        obj=request,
+        detail={"consent_withdrawn": str(request.consent_withdrawn_on), "proposals_withdrawn": withdrawn},
     )
     return request
 

@@ -67,12 +67,28 @@ def figures(request: HttpRequest) -> HttpResponse:
     rows = time_to_match()
     if request.GET.get("format") == "csv":
         with transaction.atomic():
-            audit.record(action=AuditAction.EXPORT, object_type="volunteers.figures", request=request, detail={"figure": "time_to_match"})
+            audit.record(
+                action=AuditAction.EXPORT,
+                object_type="volunteers.figures",
+                request=request,
+                detail={"figure": "time_to_match"},
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="time-from-request-to-match.csv"'
         writer = csv.writer(response)
-        writer.writerow(["Role", "Matched", "Median days to match", "Slowest (days)", "Still waiting", "Longest wait so far (days)"])
+        writer.writerow(
+            ["Role", "Matched", "Median days to match", "Slowest (days)", "Still waiting", "Longest wait so far (days)"]
+        )
         for r in rows:
-            writer.writerow([r.role, r.matched, r.median_days if r.median_days is not None else "", r.slowest_days or "", r.waiting, r.longest_wait_days or ""])
+            writer.writerow(
+                [
+                    r.role,
+                    r.matched,
+                    r.median_days if r.median_days is not None else "",
+                    r.slowest_days or "",
+                    r.waiting,
+                    r.longest_wait_days or "",
+                ]
+            )
         return response
     return render(request, "volunteers/figures/matching.html", {"rows": rows})

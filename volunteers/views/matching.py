@@ -67,7 +67,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(request, f"{volunteer.first_name} {volunteer.last_name} proposed for {req.reference} (score {match.score:.0f}).")
+    messages.success(
+        request, f"{volunteer.first_name} {volunteer.last_name} proposed for {req.reference} (score {match.score:.0f})."
+    )
     return redirect(back)
 
 
@@ -78,7 +80,12 @@ def board(request: HttpRequest) -> HttpResponse:
     _coordinator_only(request)
     result = build_board()
     with transaction.atomic():
-        audit.record(action=AuditAction.VIEW, object_type="volunteers.board", request=request, detail={"requests": len(result.requests)})
+        audit.record(
+            action=AuditAction.VIEW,
+            object_type="volunteers.board",
+            request=request,
+            detail={"requests": len(result.requests)},
+        )
     return render(
         request,
         "volunteers/matching/board.html",

@@ -39,6 +39,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if not (runs_scheme(user) or makes_requests(user)):
         raise Http404
     form = RequestFilterForm(request.GET or None)
+    qs: QuerySet[VolunteerRequest]
     if runs_scheme(user):
         qs = VolunteerRequest.objects.open().order_by("created_at", "pk")
         if form.is_valid() and form.cleaned_data["role"]:
@@ -51,7 +52,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/requests/list.html",
-        {"page_obj": page, "form": form, "coordinator": runs_scheme(user), "query_without_page": query.urlencode(), "today": timezone.localdate()},
+        {
+            "page_obj": page,
+            "form": form,
+            "coordinator": runs_scheme(user),
+            "query_without_page": query.urlencode(),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -102,7 +109,9 @@ def request_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Consent withdrawn: {req.reference} is off the matching board and the coordinator is told.")
+        messages.success(
+            request, f"Consent withdrawn: {req.reference} is off the matching board and the coordinator is told."
+        )
     return redirect("volunteers:request_detail", pk=req.pk)
 
 
