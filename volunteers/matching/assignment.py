@@ -33,8 +33,8 @@ def optimal(scores: np.ndarray, remaining: np.ndarray) -> np.ndarray:
     columns = np.repeat(np.arange(scores.shape[1]), copies)
     if n_requests == 0 or columns.size == 0:
         return assigned
-    cost = np.where(eligible[:, columns], -scores[:, columns], 0).astype(float)
-    cost = np.hstack([cost, np.zeros((n_requests, n_requests))])
+    cost = np.zeros((n_requests, columns.size + n_requests))
+    cost[:, : columns.size] = -np.maximum(scores[:, columns], 0)
     rows, cols = linear_sum_assignment(cost)
     for r, c in zip(rows, cols, strict=True):
         if c < columns.size and eligible[r, columns[c]]:

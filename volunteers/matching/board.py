@@ -94,16 +94,19 @@ def _mask(n: int, *groups: list[int]) -> np.ndarray:
 
 def eligibility_matrix(requests: list[VolunteerRequest], cands: Candidates) -> np.ndarray:
     """requests x volunteers: True where every hard rule allows the pair."""
+    # Rows for volunteers who are not candidates are skipped below: cheaper than naming thousands of ids.
     n, ids = len(cands), cands.ids.tolist()
     approvals = RoleApplication.objects.filter(
-        volunteer_id__in=ids, role__in={r.role for r in requests}, stage=Stage.APPROVED
+        role__in={r.role for r in requests}, stage=Stage.APPROVED, volunteer__left_on__isnull=True
     ).values_list("volunteer_id", "role", "approved_until")
     until: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.int64))
     where = {v: i for i, v in enumerate(ids)}
     for volunteer_id, role, approved_until in approvals:
+        if volunteer_id not in where:
+            continue
         until[role][where[volunteer_id]] = approved_until.toordinal() if approved_until else 0
     declared = list(
-        Declaration.objects.filter(volunteer_id__in=ids).values_list(
+        Declaration.objects.filter(volunteer__left_on__isnull=True).values_list(
             "volunteer_id", "family_id", "care_leaver_id", "care_leaver__family_id"
         )
     )
@@ -113,14 +116,14 @@ def eligibility_matrix(requests: list[VolunteerRequest], cands: Candidates) -> n
     days = {r.wanted_from for r in requests}
     absences = (
         list(
-            Absence.objects.filter(volunteer_id__in=ids, ends_on__gte=min(days), starts_on__lte=max(days)).values_list(
+            Absence.objects.filter(ends_on__gte=min(days), starts_on__lte=max(days)).values_list(
                 "volunteer_id", "starts_on", "ends_on"
             )
         )
         if days
         else []
     )
-    away = {day: _mask(n, [where[v] for v, s, e in absences if s <= day <= e]) for day in days}
+    away = {day: _mask(n, [where[v] for v, s, e in absences if s <= day <= e and v in where]) for day in days}
     matrix = np.zeros((len(requests), n), dtype=bool)
     for r, request in enumerate(requests):
         ok = until[request.role] >= request.expected_end.toordinal()
@@ -138,7 +141,7 @@ def eligibility_matrix(requests: list[VolunteerRequest], cands: Candidates) -> n
 
 def continuity_matrix(requests: list[VolunteerRequest], cands: Candidates) -> list[np.ndarray]:
     started = list(
-        Match.objects.filter(volunteer_id__in=cands.ids.tolist(), started_on__isnull=False).values_list(
+        Match.objects.filter(volunteer__left_on__isnull=True, started_on__isnull=False).values_list(
             "volunteer_id", "request__family_id", "request__care_leaver_id"
         )
     )

@@ -94,6 +94,9 @@ class Candidates:
     ids: np.ndarray = field(init=False)
     lat: np.ndarray = field(init=False)
     lon: np.ndarray = field(init=False)
+    centres_lat: np.ndarray = field(init=False)
+    centres_lon: np.ndarray = field(init=False)
+    centre_of: np.ndarray = field(init=False)  # each volunteer's index into the centres
     travel: np.ndarray = field(init=False)
     remote_only: np.ndarray = field(init=False)
     gender: np.ndarray = field(init=False)
@@ -110,6 +113,10 @@ class Candidates:
         self.ids = np.array(cols[0], dtype=np.int64)
         self.lat = np.radians(np.array(cols[4], dtype=float))
         self.lon = np.radians(np.array(cols[5], dtype=float))
+        # Volunteers live in a few dozen localities: distances are worked out once per locality.
+        centres, self.centre_of = np.unique(np.stack([self.lat, self.lon], axis=1), axis=0, return_inverse=True)
+        self.centres_lat, self.centres_lon = centres[:, 0], centres[:, 1]
+        self.centre_of = self.centre_of.reshape(-1)
         self.travel = np.array(cols[6], dtype=float)
         self.remote_only = np.array(cols[7], dtype=bool)
         self.gender = np.array(cols[8], dtype=object)
@@ -180,10 +187,10 @@ def place_of(request: VolunteerRequest) -> Place:
 
 def miles_from(place: Place, cands: Candidates) -> np.ndarray:
     """Haversine distance between locality centre points."""
-    dlat, dlon = cands.lat - place.lat, cands.lon - place.lon
-    a = np.sin(dlat / 2) ** 2 + np.cos(place.lat) * np.cos(cands.lat) * np.sin(dlon / 2) ** 2
+    lat, lon = cands.centres_lat, cands.centres_lon
+    a = np.sin((lat - place.lat) / 2) ** 2 + np.cos(place.lat) * np.cos(lat) * np.sin((lon - place.lon) / 2) ** 2
     miles: np.ndarray = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return miles
+    return miles[cands.centre_of]
 
 
 @dataclass

@@ -94,6 +94,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "proposals": result.proposals(),
             "optimal_total": result.optimal_total,
             "greedy_total": result.greedy_total,
+            "requests_url": reverse("volunteers:request_list"),
+            "board_url": reverse("volunteers:board"),
             "note": f"Matching board: the best assignment of all {len(result.requests)} open requests at once.",
         },
     )
