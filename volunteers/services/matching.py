@@ -48,7 +48,7 @@ def propose_match(*, request: VolunteerRequest, volunteer: Volunteer, by: User, 
     optimal assignment gives its own).
     """
     request = (
-        VolunteerRequest.objects.select_for_update()
+        VolunteerRequest.objects.select_for_update(of=("self",))
         .select_related("family__locality", "care_leaver__locality")
         .get(pk=request.pk)
     )
