@@ -245,7 +245,7 @@ def _distance_detail(s: Scores, i: int) -> str:
         return "Meets by phone or video only; " + (
             "remote contact suits." if remote_ok else "this request wants meetings in person."
         )
-    where = f"{s.miles[i]:.1f} miles from {s.place.name} ({row[3]}); travels up to {row[6]} miles"
+    where = f"{s.miles[i]:.1f} miles between {s.place.name} and {row[3]}, where they live; travels up to {row[6]} miles"
     if s.miles[i] <= row[6]:
         return where + "."
     return where + (": too far to meet, but remote contact suits." if remote_ok else ": too far.")
