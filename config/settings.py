@@ -472,3 +472,13 @@ KINFOLK_VOLUNTEER_CONTACT_NUDGE_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_NUDGE_
 KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS", 30)
 # Transition planning for a care leaver's 21st and 25th birthdays is prompted this many months ahead.
 KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS = env_int("KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS", 6)
+# --- Volunteer matching (volunteers.matching) -------------------------------------------------
+# Youngest age at which a volunteer may be matched, on the day support starts. Care leaver
+# mentors must be clearly older than the young people they befriend (16 to 25).
+KINFOLK_VOLUNTEER_MIN_AGE = env_int("KINFOLK_VOLUNTEER_MIN_AGE", 18)
+KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE = env_int("KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE", 21)
+# After a match ends unplanned, the volunteer is not proposed again for this many weeks
+# (time for a debrief and supervision first).
+KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS = env_int("KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS", 8)
+# How many other candidates are kept with a match, with their scores and why they were passed over.
+KINFOLK_SHORTLIST_KEPT = env_int("KINFOLK_SHORTLIST_KEPT", 10)

@@ -19,14 +19,17 @@ class VolunteersConfig(KinfolkApp):
     def navigation(self, user: Any) -> list[NavItem]:
         from django.urls import reverse
 
-        from volunteers.permissions import runs_scheme, volunteer_of
+        from volunteers.permissions import makes_requests, runs_scheme, volunteer_of
 
         items = []
         if runs_scheme(user):
-            items.append(NavItem("Volunteers", reverse("volunteers:volunteer_list"), order=39))
-            items.append(NavItem("Matches", reverse("volunteers:match_list"), order=40))
+            items.append(NavItem("Volunteers", reverse("volunteers:volunteer_list"), order=30))
+            items.append(NavItem("Matching board", reverse("volunteers:board"), order=31))
+            items.append(NavItem("Matches", reverse("volunteers:match_list"), order=33))
         elif volunteer_of(user) is not None:
             items.append(NavItem("My volunteering", reverse("volunteers:portal"), order=40))
+        if runs_scheme(user) or makes_requests(user):
+            items.append(NavItem("Volunteer requests", reverse("volunteers:request_list"), order=32))
         return items
 
     def home_panels(self, user: Any) -> list[HomePanel]:
@@ -35,6 +38,8 @@ class VolunteersConfig(KinfolkApp):
 
         panels = []
         if user.has_role(Role.VOLUNTEER_COORDINATOR):
+            from volunteers.matching.eligibility import requests_awaiting_match
+
             panels.append(HomePanel("volunteers/includes/_home_coordinator.html", order=60))
             # Recruitment: applicants waiting on a coordinator, supervision due.
             from volunteers.selectors.recruitment import home_counts
@@ -42,6 +47,13 @@ class VolunteersConfig(KinfolkApp):
 
             panels.append(
                 HomePanel("volunteers/includes/_home_recruitment.html", order=61, context=home_counts(on=today()))
+            )
+            panels.append(
+                HomePanel(
+                    "volunteers/includes/_home_matching.html",
+                    order=62,
+                    context={"awaiting_match": requests_awaiting_match().count()},
+                )
             )
         if user.has_role(Role.VOLUNTEER):
             panels.append(HomePanel("volunteers/includes/_home_volunteer.html", order=80))
@@ -93,7 +105,7 @@ class VolunteersConfig(KinfolkApp):
         ]
 
     def build_demo(self) -> list[str]:
-        # Recruitment first: the lifecycle's demo finds approved volunteers.
-        from volunteers.demo import lifecycle, recruitment
+        # Recruitment first (approved volunteers), then requests and the board, then live matches.
+        from volunteers.demo import lifecycle, matching, recruitment
 
-        return recruitment.build() + lifecycle.build()
+        return recruitment.build() + matching.build() + lifecycle.build()
