@@ -62,6 +62,14 @@ class VolunteersConfig(KinfolkApp):
             panels.append(HomePanel("volunteers/includes/_home_lifecycle.html", order=55, context=context))
         return panels
 
+    def provides(self) -> dict[str, Any]:
+        from volunteers import public
+
+        return {
+            "volunteers.request_fgc_ambassador": public.request_fgc_ambassador,
+            "volunteers.match_summary": public.match_summary,
+        }
+
     def requires_second_factor(self, user: Any) -> bool:
         # A volunteer who can see anything of a family (an offer or a live match) signs in with a second factor.
         from volunteers.models import Match
@@ -105,7 +113,11 @@ class VolunteersConfig(KinfolkApp):
         ]
 
     def build_demo(self) -> list[str]:
-        # Recruitment first (approved volunteers), then requests and the board, then live matches.
+        # Recruitment first (approved volunteers), then Jo's live match, then the board for the rest.
         from volunteers.demo import lifecycle, matching, recruitment
 
-        return recruitment.build() + matching.build() + lifecycle.build()
+        # Their summaries are not printed: the demo logins are the last thing `make run` shows.
+        recruitment.build()
+        lifecycle.build()
+        matching.build()
+        return []

@@ -27,6 +27,7 @@ from volunteers.models import (
     VolunteerRole,
 )
 from volunteers.services import contacts, events, lifecycle
+from volunteers.services.matching import propose_match
 
 DEMO_EVENT = "Children in care council: summer planning"
 
@@ -45,7 +46,9 @@ def _proposal(volunteer: Volunteer, family: Family, practitioner: User, coordina
         )
         request.full_clean()
         request.save()
-    return Match.objects.create(request=request, volunteer=volunteer, proposed_by=coordinator)
+    return propose_match(
+        request=request, volunteer=volunteer, by=coordinator, note="Lives nearby and free after school."
+    )
 
 
 @transaction.atomic

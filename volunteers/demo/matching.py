@@ -2,10 +2,6 @@
 
 Runs after the recruitment demo (which approves volunteers through the recruitment
 services). Idempotent: nothing is built once the demo practitioners have requests.
-
-Until the recruitment demo is merged, `_approve_for_demo` stands in for it (it writes a
-role application's stage directly, which only the recruitment service may do): the lead
-removes it at merge.
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from families.models import CareLeaver, Family, Locality
+from families.models import CareLeaver, Family
 from volunteers import availability
 from volunteers.matching.board import build_board
 from volunteers.models import RoleApplication, Stage, Volunteer, VolunteerRequest, VolunteerRole
@@ -29,68 +25,6 @@ EVENINGS = availability.mask_of((d, 2) for d in range(7))
 SATURDAYS = availability.mask_of([(5, 0), (5, 1)])
 
 # (first, last, locality code, gender, languages, interests, lived experience, availability, roles, capacity)
-STAND_IN_VOLUNTEERS = [
-    (
-        "Priya",
-        "Kaur",
-        "ABB",
-        "female",
-        ["English", "Punjabi"],
-        ["cooking", "art"],
-        ["parent"],
-        AFTERNOONS,
-        ["child_family"],
-        2,
-    ),
-    (
-        "Tom",
-        "Baker",
-        "ELM",
-        "male",
-        ["English"],
-        ["football", "music"],
-        ["care_experienced"],
-        EVENINGS,
-        ["care_leaver_mentor"],
-        1,
-    ),
-    (
-        "Rukhsana",
-        "Ali",
-        "BRK",
-        "female",
-        ["English", "Bengali"],
-        ["reading", "crafts"],
-        ["parent"],
-        AFTERNOONS | SATURDAYS,
-        ["child_family", "fgc"],
-        2,
-    ),
-    (
-        "Dan",
-        "Okafor",
-        "CAS",
-        "male",
-        ["English"],
-        ["football", "gaming"],
-        [],
-        EVENINGS | SATURDAYS,
-        ["care_leaver_mentor", "rights_reps"],
-        1,
-    ),
-    (
-        "Ewa",
-        "Nowak",
-        "FOX",
-        "female",
-        ["English", "Polish"],
-        ["swimming", "art"],
-        ["kinship_carer"],
-        AFTERNOONS,
-        ["child_family"],
-        1,
-    ),
-]
 
 # (case reference or care leaver reference, role, summary, preferences)
 REQUESTS: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -127,40 +61,6 @@ REQUESTS: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-def _approve_for_demo(volunteer: Volunteer, role: str) -> None:
-    today = timezone.localdate()
-    application, _ = RoleApplication.objects.get_or_create(volunteer=volunteer, role=role)
-    RoleApplication.objects.filter(pk=application.pk).update(
-        stage=Stage.APPROVED,
-        approved_on=today - dt.timedelta(days=90),
-        approved_until=today + dt.timedelta(days=3 * 365),
-    )
-
-
-def _stand_in_volunteers(coordinator: User | None) -> None:
-    for first, last, code, gender, languages, interests, lived, slots, roles, capacity in STAND_IN_VOLUNTEERS:
-        volunteer, created = Volunteer.objects.get_or_create(
-            email=f"{first.lower()}.{last.lower()}@volunteer.kinfolk.test",
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "locality": Locality.objects.get(code=code),
-                "gender": gender,
-                "languages": languages,
-                "interests": interests,
-                "lived_experience": lived,
-                "availability": slots,
-                "capacity": capacity,
-                "date_of_birth": dt.date(1980, 4, 12),
-                "travel_miles": 8,
-                "coordinator": coordinator,
-            },
-        )
-        if created:
-            for role in roles:
-                _approve_for_demo(volunteer, role)
-
-
 @transaction.atomic
 def build() -> list[str]:
     users = {u.email: u for u in User.objects.filter(email__endswith="@kinfolk.test")}
@@ -168,10 +68,12 @@ def build() -> list[str]:
     coordinator = users.get("volunteers@kinfolk.test")
     if practitioner is None or adviser is None or coordinator is None:
         return []
-    if VolunteerRequest.objects.filter(requested_by__in=[practitioner, adviser]).exists():
+    if VolunteerRequest.objects.filter(
+        needs_summary__in=[summary for _ref, _role, summary, _prefs in REQUESTS]
+    ).exists():
         return []
     if not RoleApplication.objects.filter(stage=Stage.APPROVED).exists():
-        _stand_in_volunteers(coordinator)
+        return []  # the recruitment demo approves the volunteers the board matches
     today = timezone.localdate()
     made = []
     for n, (ref, role, summary, prefs) in enumerate(REQUESTS):

@@ -31,13 +31,21 @@ PEOPLE = [
     ("Gail", "Murphy", "gail.murphy@example.org", VolunteerRole.RIGHTS_AND_REPS, 0),
     ("Hugo", "Lewis", "hugo.lewis@example.org", VolunteerRole.CHILD_AND_FAMILY, -1),  # form sent, not back
     ("Isla", "Grant", "isla.grant@example.org", VolunteerRole.CARE_LEAVER_MENTOR, 1),
+    # Approved, so the matching board has choices to weigh.
+    ("Kasia", "Nowak", "kasia.nowak@example.org", VolunteerRole.CHILD_AND_FAMILY, 6),
+    ("Marcus", "Bell", "marcus.bell@example.org", VolunteerRole.CHILD_AND_FAMILY, 6),
+    ("Nadia", "Hussain", "nadia.hussain@example.org", VolunteerRole.CHILD_AND_FAMILY, 6),
+    ("Owen", "Price", "owen.price@example.org", VolunteerRole.CARE_LEAVER_MENTOR, 6),
+    ("Rosa", "Silva", "rosa.silva@example.org", VolunteerRole.FGC, 6),
 ]
+
+LANGUAGES = {"Priya": ["English", "Urdu"], "Kasia": ["English", "Polish"], "Nadia": ["English", "Bengali"]}
 
 
 def build() -> list[str]:
     coordinator = User.objects.filter(email=COORDINATOR).first()
-    locality = Locality.objects.order_by("pk").first()
-    if coordinator is None or locality is None:
+    localities = list(Locality.objects.order_by("pk"))
+    if coordinator is None or not localities:
         return []
     made = 0
     for i, (first, last, email, role, met) in enumerate(PEOPLE):
@@ -50,10 +58,11 @@ def build() -> list[str]:
                 first_name=first,
                 last_name=last,
                 email=email,
-                date_of_birth=dt.date(1960 + 4 * i, 3, 1 + i),
-                locality=locality,
+                date_of_birth=dt.date(1960 + 2 * i, 3, 1 + i),
+                # Across the borough, so the board weighs distance.
+                locality=localities[i % len(localities)],
                 availability=WEEKDAY_AFTERNOONS if i % 2 else EVENINGS,
-                languages=["English", "Urdu"] if i == 1 else ["English"],
+                languages=LANGUAGES.get(first, ["English"]),
                 interests=["football", "cooking"] if i % 2 else ["art", "music"],
                 lived_experience=["care_experienced"] if role == VolunteerRole.CARE_LEAVER_MENTOR else [],
                 capacity=2 if met == 6 else 1,

@@ -190,7 +190,8 @@ def miles_from(place: Place, cands: Candidates) -> np.ndarray:
     lat, lon = cands.centres_lat, cands.centres_lon
     a = np.sin((lat - place.lat) / 2) ** 2 + np.cos(place.lat) * np.cos(lat) * np.sin((lon - place.lon) / 2) ** 2
     miles: np.ndarray = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return miles[cands.centre_of]
+    per_candidate: np.ndarray = miles[cands.centre_of]
+    return per_candidate
 
 
 @dataclass
