@@ -1,6 +1,18 @@
 from django.urls import path
 
-from supervision.views import actions, agenda, attendance, groups, minutes, papers, sessions
+from supervision.views import (
+    actions,
+    agenda,
+    agenda_pack,
+    attendance,
+    exports,
+    figures,
+    groups,
+    minutes,
+    papers,
+    search,
+    sessions,
+)
 
 app_name = "supervision"
 
@@ -13,6 +25,11 @@ urlpatterns = [
     path("groups/<int:pk>/members/<int:member_pk>/remove/", groups.member_remove, name="member_remove"),
     path("groups/<int:pk>/diarise/", groups.diarise, name="diarise"),
     path("groups/<int:pk>/actions/", actions.action_list, name="action_list"),
+    path("groups/<int:pk>/actions.csv", exports.actions_csv, name="actions_csv"),
+    path("groups/<int:pk>/attendance.csv", exports.attendance_csv, name="attendance_csv"),
+    path("search/", search.search, name="search"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures/<slug:slug>.csv", figures.figure_csv, name="figure_csv"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
@@ -20,6 +37,8 @@ urlpatterns = [
     path("sessions/<int:pk>/agenda/add-due/", agenda.agenda_add_due, name="agenda_add_due"),
     path("sessions/<int:pk>/agenda/publish/", agenda.agenda_publish, name="agenda_publish"),
     path("sessions/<int:pk>/papers.zip", papers.papers_pack, name="papers_pack"),
+    path("sessions/<int:pk>/agenda/print/", agenda_pack.agenda_print, name="agenda_print"),
+    path("sessions/<int:pk>/agenda.pdf", agenda_pack.agenda_pdf, name="agenda_pdf"),
     path("sessions/<int:pk>/respond/", attendance.session_respond, name="session_respond"),
     path("sessions/<int:pk>/attendance/", attendance.attendance, name="attendance"),
     path("sessions/<int:pk>/attendance/nudge/", attendance.nudge, name="nudge"),
