@@ -149,7 +149,9 @@ def attendance_by_discipline(groups: list[SupervisionGroup], since: dt.datetime,
     total_recorded = sum(recorded.values())
     if len(groups) > 1 and total_recorded:
         for key, label in labels.items():
-            figure.rows.append(["All groups", label, total_recorded, service[key], _percent(service[key], total_recorded)])
+            figure.rows.append(
+                ["All groups", label, total_recorded, service[key], _percent(service[key], total_recorded)]
+            )
     return figure
 
 

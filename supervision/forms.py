@@ -313,9 +313,7 @@ class SearchForm(forms.Form):
 
     words = forms.CharField(label="Words", required=False, max_length=200)
     case_reference = forms.CharField(label="Case reference", required=False, max_length=50)
-    owner = UserChoiceField(
-        label="Action owner", queryset=User.objects.none(), required=False, empty_label="Anyone"
-    )
+    owner = UserChoiceField(label="Action owner", queryset=User.objects.none(), required=False, empty_label="Anyone")
     date_from = forms.DateField(label="Sessions from", required=False)
     date_to = forms.DateField(label="Sessions up to", required=False)
 

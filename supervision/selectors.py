@@ -62,12 +62,7 @@ def families_due(
         discussions = discussions.filter(session__start__lt=reference)
     # Without a session, a family on an agenda today or later is planned, not due: a family
     # discussed this morning, or on next week's agenda, is never listed as "due".
-    last = (
-        discussions.order_by()
-        .values("family")
-        .annotate(last=Max("session__start"))
-        .values("last")
-    )
+    last = discussions.order_by().values("family").annotate(last=Max("session__start")).values("last")
     families = (
         Family.objects.open()
         .filter(team_id=group.team_id)

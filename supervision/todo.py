@@ -86,11 +86,9 @@ def roles_of(user: Any) -> Roles:
     ):
         if coordinator_id == user.pk or managed:
             manage.add(pk)
-        if coordinator_id == user.pk or minute_taker_id == user.pk:
+        if user.pk in {coordinator_id, minute_taker_id}:
             minutes.add(pk)
-    chairs = set(
-        GroupMember.objects.filter(user=user, discipline=Discipline.CHAIR).values_list("group_id", flat=True)
-    )
+    chairs = set(GroupMember.objects.filter(user=user, discipline=Discipline.CHAIR).values_list("group_id", flat=True))
     return Roles(manage=frozenset(manage), minutes=frozenset(minutes | chairs), approve=frozenset(chairs))
 
 

@@ -85,7 +85,9 @@ def required_message(label: str, kind: str) -> str:
         return "Enter an answer"
     if noun.split()[0].lower() in _QUESTION_WORDS or label.strip().endswith("?"):
         return f"Answer the question: {text}"
-    verb = "Select" if kind in {"select", "radios", "checkboxes", "checkbox"} else "Choose" if kind == "file" else "Enter"
+    verb = (
+        "Select" if kind in {"select", "radios", "checkboxes", "checkbox"} else "Choose" if kind == "file" else "Enter"
+    )
     if kind == "checkbox":
         return f"Select “{text}” to continue"
     return f"{verb} {_article(noun)} {noun}"

@@ -24,7 +24,10 @@ FIELDS = ("words", "case_reference", "owner", "date_from", "date_to")
 def search(request: HttpRequest) -> HttpResponse:
     if not uses_gcs(request.user):
         raise Http404
-    owners = User.objects.filter(gcs_actions__group__in=groups_visible_to(request.user)).distinct().order_by("full_name")
+    owners = (
+        User.objects.filter(gcs_actions__group__in=groups_visible_to(request.user)).distinct().order_by("full_name")
+    )
+    data: dict[str, str] | None
     if request.method == "POST":
         data = {name: request.POST.get(name, "") for name in FIELDS}
     else:

@@ -19,7 +19,7 @@ from core.models import AuditAction
 from families.models import Family
 from outbox.models import KeptEmail
 from supervision import services
-from supervision.models import AttendanceStatus, Discipline, SupervisionGroup, SupervisionSession
+from supervision.models import Action, AttendanceStatus, Discipline, SupervisionGroup, SupervisionSession
 from tests import factories
 from tests.browser import assert_accessible, log_in
 from tests.supervision import factories as gcs
@@ -79,7 +79,11 @@ def world(north: Team, alice: User, gina: User, mo: User, ada: User) -> dict[str
         )
     services.record_attendance(
         session=past,
-        statuses={alice.pk: AttendanceStatus.PRESENT, mo.pk: AttendanceStatus.PRESENT, sam.pk: AttendanceStatus.APOLOGIES},
+        statuses={
+            alice.pk: AttendanceStatus.PRESENT,
+            mo.pk: AttendanceStatus.PRESENT,
+            sam.pk: AttendanceStatus.APOLOGIES,
+        },
         by=gina,
     )
     upcoming = gcs.make_session(group=group)
@@ -121,7 +125,8 @@ def test_every_page_reflows_at_320_px_and_has_no_axe_violations_at_either_width(
     past: SupervisionSession = world["past"]
     upcoming: SupervisionSession = world["upcoming"]
     family: Family = world["family"]
-    action = past.items.first().actions.first()  # type: ignore[union-attr]
+    action = Action.objects.filter(item__session=past).first()
+    assert action is not None
     problems: list[str] = []
 
     log_in(page, base, gina)

@@ -28,8 +28,11 @@ def pack_session(
 ) -> SupervisionSession:
     earlier = held_session(north_group, north_family, alice, days_ago=30)
     services.add_action(
-        item=earlier.items.get(), description="Ask the school about attendance", owner=alice,
-        due_on=timezone.localdate(), by=gina,
+        item=earlier.items.get(),
+        description="Ask the school about attendance",
+        owner=alice,
+        due_on=timezone.localdate(),
+        by=gina,
     )
     session = gcs.make_session(group=north_group)
     gcs.add_item(session, north_family, alice)

@@ -27,7 +27,7 @@ def test_the_action_tracker_exports_every_action_and_is_audited(
 ) -> None:
     session = held_session(north_group, north_family, alice, days_ago=10)
     services.add_action(
-        item=session.items.get(), description="=HYPERLINK(\"x\")", owner=alice, due_on=session.start.date(), by=gina
+        item=session.items.get(), description='=HYPERLINK("x")', owner=alice, due_on=session.start.date(), by=gina
     )
     response = client_for(alice).get(f"/gcs/groups/{north_group.pk}/actions.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -41,7 +41,12 @@ def test_the_action_tracker_exports_every_action_and_is_audited(
 
 
 def test_attendance_per_member_counts_each_persons_sessions(
-    north_group: SupervisionGroup, north_family: Family, alice: User, gina: User, mo: User, sam: User,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    gina: User,
+    mo: User,
+    sam: User,
     client_for: Callable[[User], Client],
 ) -> None:
     for days_ago, sam_status in ((1, AttendanceStatus.PRESENT), (0, AttendanceStatus.APOLOGIES)):
@@ -57,6 +62,7 @@ def test_attendance_per_member_counts_each_persons_sessions(
     assert by_name["Sam Specialist"][1:] == ["Adult mental health", "2", "1", "1", "0", "50"]
     assert by_name["Alice Practitioner"][3] == "2"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, detail__export="attendance").count() == 1
-    assert timezone.localdate().isoformat() in client_for(gina).get(
-        f"/gcs/groups/{north_group.pk}/attendance.csv"
-    )["Content-Disposition"]
+    assert (
+        timezone.localdate().isoformat()
+        in client_for(gina).get(f"/gcs/groups/{north_group.pk}/attendance.csv")["Content-Disposition"]
+    )

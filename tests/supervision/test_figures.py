@@ -42,7 +42,11 @@ def _year_of(group: SupervisionGroup, family: Family, presenter: User, chair: Us
 
 
 def test_a_manager_sees_sessions_attendance_and_turnaround_for_their_group(
-    north_group: SupervisionGroup, north_family: Family, alice: User, mo: User, sam: User,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    mo: User,
+    sam: User,
     client_for: Callable[[User], Client],
 ) -> None:
     _year_of(north_group, north_family, alice, mo, sam)
@@ -60,7 +64,12 @@ def test_a_manager_sees_sessions_attendance_and_turnaround_for_their_group(
 
 
 def test_a_manager_of_two_groups_sees_a_row_across_the_service(
-    north_group: SupervisionGroup, north_family: Family, alice: User, mo: User, sam: User, gina: User,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    mo: User,
+    sam: User,
+    gina: User,
     client_for: Callable[[User], Client],
 ) -> None:
     _year_of(north_group, north_family, alice, mo, sam)
@@ -73,18 +82,28 @@ def test_a_manager_of_two_groups_sees_a_row_across_the_service(
 
 
 def test_overdue_actions_are_counted_by_owner(
-    north_group: SupervisionGroup, north_family: Family, alice: User, mo: User, gina: User,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    mo: User,
+    gina: User,
     client_for: Callable[[User], Client],
 ) -> None:
     session = held_session(north_group, north_family, alice, days_ago=10)
     for owner in (alice, alice, mo):
-        services.add_action(item=session.items.get(), description="Do", owner=owner, due_on=session.start.date(), by=gina)
+        services.add_action(
+            item=session.items.get(), description="Do", owner=owner, due_on=session.start.date(), by=gina
+        )
     rows = figure(client_for(gina).get("/gcs/figures/"), "overdue")
     assert rows == [[north_group.name, "Alice Practitioner", 2], [north_group.name, "Mo Manager", 1]]
 
 
 def test_each_figure_downloads_as_csv_and_the_export_is_audited(
-    north_group: SupervisionGroup, north_family: Family, alice: User, mo: User, sam: User,
+    north_group: SupervisionGroup,
+    north_family: Family,
+    alice: User,
+    mo: User,
+    sam: User,
     client_for: Callable[[User], Client],
 ) -> None:
     _year_of(north_group, north_family, alice, mo, sam)
@@ -97,8 +116,9 @@ def test_each_figure_downloads_as_csv_and_the_export_is_audited(
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob"])
-def test_practitioners_do_not_see_figures(persona: str, request: pytest.FixtureRequest, north_group: SupervisionGroup,
-                                          client_for: Callable[[User], Client]) -> None:
+def test_practitioners_do_not_see_figures(
+    persona: str, request: pytest.FixtureRequest, north_group: SupervisionGroup, client_for: Callable[[User], Client]
+) -> None:
     assert client_for(request.getfixturevalue(persona)).get("/gcs/figures/").status_code == 404
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Team, User
-from diary.models import AttendeeResponse
+from diary.models import AttendeeResponse, MeetingAttendee
 from diary.responses import record_response
 from families.models import Family
 from supervision import services
@@ -94,7 +94,8 @@ def test_a_chair_and_presenter_who_accepted_are_confirmed(
     upcoming_with_item: SupervisionSession, gina: User, mo: User, alice: User
 ) -> None:
     for user in (mo, alice):
-        attendee = upcoming_with_item.meeting.attendees.current().get(user=user)  # type: ignore[union-attr]
+        assert upcoming_with_item.meeting is not None
+        attendee = MeetingAttendee.objects.current().get(meeting=upcoming_with_item.meeting, user=user)
         record_response(attendee=attendee, response=AttendeeResponse.ACCEPTED)
     assert texts(gina, "Sessions without a confirmed chair or presenter") == []
 
@@ -140,7 +141,10 @@ def test_a_family_discussed_today_or_on_an_agenda_to_come_is_never_due_for_discu
 
 
 def test_the_group_page_does_not_count_a_family_on_a_coming_agenda_as_due(
-    upcoming_with_item: SupervisionSession, north_group: SupervisionGroup, gina: User, client_for: Callable[[User], Client]
+    upcoming_with_item: SupervisionSession,
+    north_group: SupervisionGroup,
+    gina: User,
+    client_for: Callable[[User], Client],
 ) -> None:
     response = client_for(gina).get(f"/gcs/groups/{north_group.pk}/")
     assert response.context["due_count"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.test import Client
@@ -53,7 +54,12 @@ def test_words_find_the_minutes_and_actions_of_the_users_groups_and_not_anyone_e
 
 
 def test_search_filters_by_case_reference_owner_and_date(
-    north_group: SupervisionGroup, north: Team, north_family: Family, alice: User, mo: User, gina: User,
+    north_group: SupervisionGroup,
+    north: Team,
+    north_family: Family,
+    alice: User,
+    mo: User,
+    gina: User,
     client_for: Callable[[User], Client],
 ) -> None:
     from tests import factories
@@ -66,7 +72,7 @@ def test_search_filters_by_case_reference_owner_and_date(
     assert [a.family_id for a in by_ref.context["actions"]] == [other.pk]  # type: ignore[attr-defined]
     by_owner = _search(client, owner=str(alice.pk))
     assert [a.owner_id for a in by_owner.context["actions"]] == [alice.pk]  # type: ignore[attr-defined]
-    recent = (timezone.localdate() - timezone.timedelta(days=7)).isoformat()
+    recent = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
     by_date = _search(client, words="housing", date_from=recent)
     assert [a.family_id for a in by_date.context["actions"]] == [other.pk]  # type: ignore[attr-defined]
 
