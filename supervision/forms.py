@@ -331,6 +331,5 @@ class SearchForm(forms.Form):
 class FiguresForm(forms.Form):
     months = forms.ChoiceField(
         label="Period",
-        choices=[("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months")],
-        required=False,
+        choices=[("12", "Last 12 months"), ("6", "Last 6 months"), ("3", "Last 3 months")],
     )

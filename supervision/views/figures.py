@@ -19,10 +19,8 @@ from supervision.views.exports import csv_response
 def _figures(request: HttpRequest) -> tuple[forms.FiguresForm, str, list[Figure]]:
     if not may_see_figures(request.user):
         raise Http404
-    form = forms.FiguresForm(request.GET or None)
-    months = DEFAULT_PERIOD
-    if form.is_valid() and form.cleaned_data["months"]:
-        months = form.cleaned_data["months"]
+    form = forms.FiguresForm(request.GET if "months" in request.GET else {"months": DEFAULT_PERIOD})
+    months = form.cleaned_data["months"] if form.is_valid() else DEFAULT_PERIOD
     groups = managed_groups(request.user)
     return form, months, all_figures(groups, months=PERIODS[months]) if groups else []
 

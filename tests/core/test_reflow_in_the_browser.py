@@ -193,8 +193,10 @@ def test_a_wide_table_scrolls_in_its_own_region_that_a_keyboard_can_reach(
     widths = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert widths[0] > widths[1]  # the table is wider than the screen, and scrolls inside its region
     region.focus()
+    assert page.evaluate("() => document.activeElement.className") == "kf-table-scroll"
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("el => el.scrollLeft") > 0
+    # Scrolling by keyboard may be animated: wait for it rather than read it at once.
+    page.wait_for_function("() => document.querySelector('.kf-table-scroll').scrollLeft > 0")
     assert page_scroll_width(page) <= NARROW["width"]
 
 
