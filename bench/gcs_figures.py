@@ -199,8 +199,8 @@ def main() -> None:
             f"built in {time.perf_counter() - started:.1f} s"
         )
         print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        as_manager = factories.login(Client(), manager)  # type: ignore[arg-type]
-        as_coordinator = factories.login(Client(), coordinator)  # type: ignore[arg-type]
+        as_manager = factories.login(Client(), manager)
+        as_coordinator = factories.login(Client(), coordinator)
         as_coordinator.post("/gcs/search/", {"words": "housing", "case_reference": "FS-GCS-0000"})
         for label, client, path in [
             ("figures, 12 months, every group", as_manager, "/gcs/figures/"),
