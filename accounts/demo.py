@@ -85,6 +85,13 @@ USERS = [
         (Role.VOLUNTEER_COORDINATOR,),
     ),
     DemoUser("fgc@kinfolk.test", "Nia Roberts", "FGC coordinator", (Role.FGC_COORDINATOR,)),
+    DemoUser("fgc2@kinfolk.test", "Kwame Asante", "FGC coordinator", (Role.FGC_COORDINATOR,)),
+    DemoUser(
+        "fgc.manager@kinfolk.test",
+        "Rhiannon Davies",
+        "FGC manager",
+        (Role.FGC_COORDINATOR, Role.MANAGER),
+    ),
     DemoUser(
         "gcs@kinfolk.test",
         "Owen Hughes",

@@ -13,14 +13,16 @@ from django.urls import reverse
 
 from accounts.mfa import session_passed_mfa
 from accounts.models import Role
+from core import registry
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
 def mfa_required_for(user: object) -> bool:
-    """Every staff role needs a second factor; volunteers alone do not (DESIGN.md §8)."""
+    """Every staff role needs a second factor (DESIGN.md §8); a volunteer needs one once an
+    app shows them something of a family (core.registry's `requires_second_factor`)."""
     roles: set[str] = getattr(user, "role_names", set())
-    return roles != {Role.VOLUNTEER.value}
+    return roles != {Role.VOLUNTEER.value} or registry.requires_second_factor(user)
 
 
 class MFAEnforcementMiddleware:

@@ -442,3 +442,21 @@ LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # type: ignore[index]
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # type: ignore[index]
 # pikepdf (upload checks) announces its C++ log bridge at INFO on every start.
 LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}  # type: ignore[index]
+
+# --- Volunteers: the match lifecycle, contacts, expenses -----------------------------
+# Days a volunteer has to accept or decline an offer before it expires.
+KINFOLK_VOLUNTEER_OFFER_DAYS = env_int("KINFOLK_VOLUNTEER_OFFER_DAYS", 5)
+# First review N weeks after a match starts, then every M months; per role where set
+# (KINFOLK_VOLUNTEER_REVIEWS_<ROLE>="weeks,months", e.g. ..._CARE_LEAVER_MENTOR="8,6").
+KINFOLK_VOLUNTEER_FIRST_REVIEW_WEEKS = env_int("KINFOLK_VOLUNTEER_FIRST_REVIEW_WEEKS", 6)
+KINFOLK_VOLUNTEER_REVIEW_MONTHS = env_int("KINFOLK_VOLUNTEER_REVIEW_MONTHS", 3)
+KINFOLK_VOLUNTEER_REVIEWS_BY_ROLE = {
+    role: tuple(int(n) for n in env_str(f"KINFOLK_VOLUNTEER_REVIEWS_{role.upper()}", "").split(","))
+    for role in ("child_family", "fgc", "care_leaver_mentor", "rights_reps")
+    if env_str(f"KINFOLK_VOLUNTEER_REVIEWS_{role.upper()}", "")
+}
+# No contact logged for this many days nudges the volunteer; for the second, the coordinator is alerted.
+KINFOLK_VOLUNTEER_CONTACT_NUDGE_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_NUDGE_DAYS", 14)
+KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS", 30)
+# Transition planning for a care leaver's 21st and 25th birthdays is prompted this many months ahead.
+KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS = env_int("KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS", 6)

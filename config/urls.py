@@ -11,6 +11,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("gcs/", include("supervision.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("fgc/", include("fgc.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("families.urls")),

@@ -8,6 +8,7 @@ INSTALLED_APPS order (lower layers first), and sorts what it shows by `order`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,9 +74,27 @@ class KinfolkApp(AppConfig):
         """Periodic django-q2 jobs of this app, each with a comment saying why it exists."""
         return []
 
+    def requires_second_factor(self, user: Any) -> bool:
+        """Must this user sign in with a second factor because of what this app shows them?
+
+        Staff roles always must (accounts.middleware); an app answers for the users it
+        lets see case data without a staff role (a volunteer with a live match).
+        """
+        return False
+
     def build_demo(self) -> list[str]:
         """Build (or top up) this app's demo data, idempotently; returns lines for `manage.py demo` to print."""
         return []
+
+    def provides(self) -> dict[str, Callable[..., Any]]:
+        """Public services other feature apps may call by name without importing this app.
+
+        Feature apps are independent siblings (import-linter forbids imports between
+        them); where one must ask another for something (an FGC asks the volunteer
+        scheme for an FGC Ambassador), the asking app calls `registry.provided(name)`.
+        Each entry's docstring is its contract: keyword-only arguments, plain values.
+        """
+        return {}
 
 
 def kinfolk_apps() -> list[KinfolkApp]:
@@ -90,6 +109,19 @@ def navigation(user: Any) -> list[NavItem]:
 def home_panels(user: Any) -> list[HomePanel]:
     panels = [panel for app in kinfolk_apps() for panel in app.home_panels(user)]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def requires_second_factor(user: Any) -> bool:
+    return any(app.requires_second_factor(user) for app in kinfolk_apps())
+
+
+def provided(name: str) -> Callable[..., Any] | None:
+    """The service another app offers under `name`, or None when no installed app offers it."""
+    for app in kinfolk_apps():
+        service = app.provides().get(name)
+        if service is not None:
+            return service
+    return None
 
 
 def declared_schedules() -> list[Declared]:

@@ -2,16 +2,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.registry import HomePanel, KinfolkApp
+from core.registry import HomePanel, KinfolkApp, NavItem
 
 
 class FgcConfig(KinfolkApp):
     name = "fgc"
     verbose_name = "Family Group Conferences"
 
-    def home_panels(self, user: Any) -> list[HomePanel]:
-        from accounts.models import Role
+    def navigation(self, user: Any) -> list[NavItem]:
+        from django.urls import reverse
 
-        if not user.has_role(Role.FGC_COORDINATOR):
+        from accounts.models import Role
+        from fgc.permissions import makes_referrals
+
+        if not (makes_referrals(user) or user.has_role(Role.FGC_COORDINATOR)):
             return []
-        return [HomePanel("fgc/includes/_home_panel.html", order=70)]
+        return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
+
+    def build_demo(self) -> list[str]:
+        from fgc.demo import referrals
+
+        return referrals.build()
+
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from fgc import selectors
+        from fgc.models import ReferralStatus
+        from fgc.permissions import is_fgc_coordinator, is_fgc_manager, referrals_visible_to
+
+        if is_fgc_manager(user):
+            at_risk = selectors.at_risk(referrals_visible_to(user))
+            waiting = selectors.waiting_list().count()
+            return [
+                HomePanel(
+                    "fgc/includes/_home_manager.html",
+                    order=45,
+                    context={"at_risk": at_risk[:10], "at_risk_count": len(at_risk), "waiting": waiting},
+                )
+            ]
+        if is_fgc_coordinator(user):
+            mine = (
+                referrals_visible_to(user)
+                .filter(coordinator=user)
+                .exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.DECLINED])
+            )
+            return [
+                HomePanel(
+                    "fgc/includes/_home_panel.html",
+                    order=70,
+                    context={"mine": list(mine.select_related("family")[:20])},
+                )
+            ]
+        return []

@@ -18,6 +18,8 @@ const scripts = [
   [join(modules, "@ministryofjustice/frontend/moj/moj-frontend.min.js"), "moj-frontend.min.js"],
   [join(modules, "htmx.org/dist/htmx.min.js"), "htmx.min.js"],
   [join(root, "frontend/js/kinfolk.mjs"), "kinfolk.mjs"],
+  [join(root, "frontend/js/minutes.mjs"), "minutes.mjs"],
+  [join(root, "frontend/js/autosave.mjs"), "autosave.mjs"],
 ];
 
 const imageSources = [

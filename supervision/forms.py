@@ -16,6 +16,7 @@ from supervision.models import (
     ActionStatus,
     AttendanceStatus,
     Discipline,
+    SessionGuest,
     SupervisionGroup,
     SupervisionSession,
 )
@@ -188,6 +189,14 @@ class AgendaItemForm(forms.Form):
         self.fields["duration_minutes"].initial = group.default_item_minutes
 
 
+class AgendaItemEditForm(AgendaItemForm):
+    """The same as adding, without the family: presenter, time slot, adult specialists."""
+
+    def __init__(self, *args: Any, session: SupervisionSession, **kwargs: Any) -> None:
+        super().__init__(*args, session=session, **kwargs)
+        del self.fields["family"]
+
+
 class MoveItemForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
@@ -215,7 +224,13 @@ class RespondForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One radio group per invitee: present, apologies or absent."""
 
-    def __init__(self, *args: Any, people: list[tuple[User, str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: list[tuple[User, str, str]],
+        guests: list[SessionGuest] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for user, label, current in people:
             self.fields[f"user_{user.pk}"] = forms.ChoiceField(
@@ -225,9 +240,35 @@ class AttendanceForm(forms.Form):
                 initial=current or None,
                 required=False,
             )
+        for guest in guests or []:
+            self.fields[f"guest_{guest.pk}"] = forms.ChoiceField(
+                label=f"{guest.name} ({guest.role_label})",
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                initial=guest.attendance or None,
+                required=False,
+            )
 
     def statuses(self) -> dict[int, str]:
-        return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items() if value}
+        return {
+            int(name.removeprefix("user_")): value
+            for name, value in self.cleaned_data.items()
+            if value and name.startswith("user_")
+        }
+
+    def guest_statuses(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("guest_")): value
+            for name, value in self.cleaned_data.items()
+            if value and name.startswith("guest_")
+        }
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label="Full name", max_length=120)
+    email = forms.EmailField(label="Email address", help_text="The invitation is sent here.")
+    role = forms.CharField(label="Role", max_length=120, help_text="For example, school nurse.")
+    organisation = forms.CharField(label="Organisation (optional)", max_length=120, required=False)
 
 
 _BAD_VERSION = (
@@ -272,9 +313,22 @@ class ActionForm(forms.Form):
     owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
     due_on = forms.DateField(label="Due date", widget=forms.DateInput)
 
-    def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, group: SupervisionGroup | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(gcs_memberships__group=group).order_by("full_name")  # type: ignore[attr-defined]
+        # Anyone the coordinator could invite, not only the group's members.
+        self.fields["owner"].queryset = gcs_users()  # type: ignore[attr-defined]
+
+
+class ActionReviewForm(forms.Form):
+    """What the discussion decided about an action carried over from an earlier one."""
+
+    done = forms.BooleanField(label="Done", required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), label="Owner")
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = gcs_users()  # type: ignore[attr-defined]
 
 
 class ActionStatusForm(forms.Form):

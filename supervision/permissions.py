@@ -144,8 +144,11 @@ def can_change_action(user: Any, action: Action | None) -> bool:
     """The action's owner, and the people who keep the minutes and run the group."""
     if action is None:
         return False
+    if action.owner_id == user.pk:
+        # An owner from outside the group (anyone the coordinator could invite) ticks off their own.
+        return uses_gcs(user)
     rights = rights_for(user, action.group)
-    return rights.view and (action.owner_id == user.pk or rights.manage or rights.minutes)
+    return rights.view and (rights.manage or rights.minutes)
 
 
 @rules.predicate
@@ -222,10 +225,9 @@ def get_paper_for_user(user: Any, pk: int, *, delete: bool = False) -> Paper:
 
 def get_action_for_user(user: Any, pk: int, *, change: bool = False, edit: bool = False) -> Action:
     """`change`: mark done or reopen (the owner too); `edit`: change or delete it (the minute writers)."""
+    visible = Q(group__in=groups_visible_to(user)) | (Q(owner=user) if uses_gcs(user) else Q(pk__in=[]))
     action = get_object_or_404(
-        Action.objects.filter(group__in=groups_visible_to(user)).select_related(
-            "group__team", "family", "owner", "item__session__group__team"
-        ),
+        Action.objects.filter(visible).select_related("group__team", "family", "owner", "item__session__group__team"),
         pk=pk,
     )
     if change:

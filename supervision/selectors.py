@@ -16,6 +16,7 @@ from families.models import Family
 from supervision.models import (
     ADULT_SPECIALISMS,
     Action,
+    ActionReview,
     ActionStatus,
     AgendaItem,
     Attendance,
@@ -24,6 +25,7 @@ from supervision.models import (
     MinutesEntry,
     MinutesSection,
     Paper,
+    SessionGuest,
     SessionStatus,
     SupervisionGroup,
     SupervisionSession,
@@ -87,6 +89,11 @@ class AgendaRow:
     family_visible: bool
     presenter_response: str = ""
     specialists: list[User] = field(default_factory=list)
+    reviews: dict[int, ActionReview] = field(default_factory=dict)
+
+    @property
+    def carried_with_reviews(self) -> list[tuple[Action, ActionReview | None]]:
+        return [(action, self.reviews.get(action.pk)) for action in self.carried_actions]
 
     @property
     def has_late_papers(self) -> bool:
@@ -105,9 +112,17 @@ def agenda_rows(*, session: SupervisionSession, user: Any) -> list[AgendaRow]:
     )
     family_ids = {item.family_id for item in items}
     carried: dict[int, list[Action]] = defaultdict(list)
+    reviews = {
+        (r.item_id, r.action_id): r
+        for r in ActionReview.objects.filter(item__session=session).select_related("owner_before", "owner_after")
+    }
+    reviewed_ids = {action_id for _, action_id in reviews}
+    # Open earlier actions, and those this session has reviewed (marked done ones included).
     for action in (
-        Action.objects.open()
-        .filter(group_id=session.group_id, family_id__in=family_ids, item__session__start__lt=session.start)
+        Action.objects.filter(
+            group_id=session.group_id, family_id__in=family_ids, item__session__start__lt=session.start
+        )
+        .filter(Q(status=ActionStatus.OPEN) | Q(pk__in=reviewed_ids))
         .select_related("owner", "item__session")
         .order_by("due_on", "pk")
     ):
@@ -125,6 +140,11 @@ def agenda_rows(*, session: SupervisionSession, user: Any) -> list[AgendaRow]:
                 slot_end=end,
                 papers=list(item.papers.all()),
                 carried_actions=carried.get(item.family_id, []),
+                reviews={
+                    a.pk: reviews[(item.pk, a.pk)]
+                    for a in carried.get(item.family_id, [])
+                    if (item.pk, a.pk) in reviews
+                },
                 family_visible=item.family_id in visible,
                 presenter_response=responses.get(item.presenter_id, ""),
                 specialists=list(item.specialists.all()),
@@ -185,6 +205,25 @@ def attendance_rows(*, session: SupervisionSession) -> list[AttendanceRow]:
             )
         )
     return rows
+
+
+@dataclass
+class GuestRow:
+    guest: SessionGuest
+    response: str
+
+
+def guest_rows(*, session: SupervisionSession) -> list[GuestRow]:
+    """The session's guests with their answer to the invitation (two queries)."""
+    guests = list(session.guests.order_by("name", "pk"))
+    responses: dict[str, str] = {}
+    if guests and session.meeting_id is not None:
+        responses = dict(
+            MeetingAttendee.objects.current()
+            .filter(meeting_id=session.meeting_id, user__isnull=True)
+            .values_list("email", "response")
+        )
+    return [GuestRow(guest=g, response=responses.get(g.email.lower(), "")) for g in guests]
 
 
 def attendance_warnings(

@@ -3,6 +3,7 @@
 // JavaScript starts here.
 import { initAll as initGovukFrontend } from "./govuk-frontend.min.js";
 import { initAll as initMojFrontend } from "./moj-frontend.min.js";
+import { initMinutesPage } from "./minutes.mjs";
 
 // GOV.UK Frontend (5+) only enhances components when <body> carries this class.
 // Browsers that cannot run ES modules never get here, so they keep the plain,
@@ -38,3 +39,8 @@ document.body.addEventListener("htmx:load", (event) => {
     initComponents(event.target);
   }
 });
+
+// The minutes page saves as you type and loses nothing on leaving (minutes.mjs).
+if (document.querySelector("textarea[data-autosave]")) {
+  initMinutesPage();
+}

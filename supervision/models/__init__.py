@@ -3,6 +3,7 @@
 from supervision.models.groups import ADULT_SPECIALISMS, Discipline, GroupMember, SupervisionGroup, Weekday
 from supervision.models.minutes import (
     Action,
+    ActionReview,
     ActionStatus,
     MinutesEntry,
     MinutesSection,
@@ -14,6 +15,7 @@ from supervision.models.sessions import (
     AttendanceStatus,
     MinutesStatus,
     Paper,
+    SessionGuest,
     SessionStatus,
     SupervisionSession,
 )
@@ -21,6 +23,7 @@ from supervision.models.sessions import (
 __all__ = [
     "ADULT_SPECIALISMS",
     "Action",
+    "ActionReview",
     "ActionStatus",
     "AgendaItem",
     "Attendance",
@@ -32,6 +35,7 @@ __all__ = [
     "MinutesStatus",
     "MinutesVersion",
     "Paper",
+    "SessionGuest",
     "SessionStatus",
     "SupervisionGroup",
     "SupervisionSession",

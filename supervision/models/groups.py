@@ -1,4 +1,4 @@
-"""A GCS group: one per team, its members and its default cadence."""
+"""A GCS group (a team may run several: pods, locality groups), its members and its default cadence."""
 
 from __future__ import annotations
 
@@ -43,9 +43,10 @@ class SupervisionGroupQuerySet(models.QuerySet["SupervisionGroup"]):
 
 
 class SupervisionGroup(ConstraintErrorsOnFields):
-    """The multi-disciplinary case discussion of one team."""
+    """A multi-disciplinary case discussion of a team's families."""
 
-    team = models.OneToOneField("accounts.Team", on_delete=models.PROTECT, related_name="supervision_group")
+    # A team may run several groups (pods, locality groups), so this is not one-to-one.
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="supervision_groups")
     name = models.CharField(max_length=120)
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_gcs_groups"

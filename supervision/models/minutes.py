@@ -158,3 +158,48 @@ class MinutesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Minutes v{self.number} of {self.session}"
+
+
+class ActionReview(models.Model):
+    """What a discussion decided about an action carried over from an earlier one.
+
+    Recorded in the minutes of the session that reviewed it (and so in its
+    PDF): marked done, given a new due date, given a new owner, or kept as it
+    was. One review per action per discussion; reviewing again replaces it.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reviews")
+    item = models.ForeignKey("supervision.AgendaItem", on_delete=models.CASCADE, related_name="action_reviews")
+    marked_done = models.BooleanField(default=False)
+    due_before = models.DateField()
+    due_after = models.DateField()
+    owner_before = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_after = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "action__due_on", "action__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "item"],
+                name="gcs_action_reviewed_once_per_discussion",
+                violation_error_code="already_reviewed",
+                violation_error_message="This action has already been reviewed in this discussion. Reload the page.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of action {self.action_id} at item {self.item_id}"
+
+    @property
+    def outcome(self) -> str:
+        """In words, for the minutes and the PDF: "Done", "Re-dated to …", "Reassigned to …", "Kept open"."""
+        parts = []
+        if self.marked_done:
+            parts.append("Marked done")
+        if self.due_after != self.due_before:
+            parts.append(f"Re-dated from {self.due_before:%-d %b %Y} to {self.due_after:%-d %b %Y}")
+        if self.owner_after_id != self.owner_before_id:
+            parts.append(f"Reassigned from {self.owner_before.full_name} to {self.owner_after.full_name}")
+        return "; ".join(parts) or "Reviewed and kept open"

@@ -235,3 +235,40 @@ class Attendance(ConstraintErrorsOnFields):
         from supervision.models.groups import Discipline
 
         return dict(Discipline.choices).get(self.discipline, "")
+
+
+class SessionGuest(ConstraintErrorsOnFields):
+    """A professional from outside the group invited to one session (a school nurse, a probation officer).
+
+    Invited through the session's diary entry; their attendance is recorded
+    here, as they have no Kinfolk account. They never see the minutes in Kinfolk.
+    """
+
+    session = models.ForeignKey(SupervisionSession, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    role = models.CharField("role", max_length=120, help_text="For example, school nurse.")
+    organisation = models.CharField(max_length=120, blank=True)
+    attendance = models.CharField(max_length=20, choices=AttendanceStatus.choices, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    constraint_fields: ClassVar[dict[str, str]] = {"guest_already_invited": "email"}
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                name="gcs_guest_once_per_session",
+                violation_error_code="guest_already_invited",
+                violation_error_message="This person is already invited to the session.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Guest {self.pk} at session {self.session_id}"
+
+    @property
+    def role_label(self) -> str:
+        return f"{self.role}, {self.organisation} (guest)" if self.organisation else f"{self.role} (guest)"

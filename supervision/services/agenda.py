@@ -69,6 +69,52 @@ def add_item(
 
 
 @transaction.atomic
+def update_item(
+    *,
+    item: AgendaItem,
+    presenter: User,
+    duration_minutes: int,
+    specialists: Iterable[User] = (),
+    by: User,
+) -> AgendaItem:
+    """Change an item's presenting worker, time slot or adult specialists; the later slots follow.
+
+    A new presenter takes over the papers reminders; the previous one's are withdrawn.
+    """
+    session = lock_session(item.session_id)
+    _agenda_editable(session)
+    members = dict(GroupMember.objects.filter(group_id=session.group_id).values_list("user_id", "discipline"))
+    if presenter.pk not in members:
+        raise ValidationError({"presenter": "The presenting worker must be a member of the group."})
+    specialists = list(specialists)
+    if any(members.get(s.pk) not in ADULT_SPECIALISMS for s in specialists):
+        raise ValidationError({"specialists": "Choose adult specialists who are members of the group."})
+    before = {
+        "presenter": item.presenter_id,
+        "duration_minutes": item.duration_minutes,
+        "specialists": sorted(item.specialists.values_list("pk", flat=True)),
+    }
+    new_presenter = presenter.pk != item.presenter_id
+    if new_presenter:
+        withdraw_papers_reminders(session=session, items=[item])
+    item.presenter, item.duration_minutes = presenter, duration_minutes
+    item.full_clean()
+    item.save(update_fields=["presenter", "duration_minutes"])
+    item.specialists.set(specialists)
+    if new_presenter:
+        schedule_papers_reminders(session=session, items=[item])
+    after = {
+        "presenter": presenter.pk,
+        "duration_minutes": duration_minutes,
+        "specialists": sorted(s.pk for s in specialists),
+    }
+    audit.record(
+        action=AuditAction.UPDATE, obj=item, detail={"fields": sorted(k for k in before if before[k] != after[k])}
+    )
+    return item
+
+
+@transaction.atomic
 def remove_item(*, item: AgendaItem, by: User) -> None:
     _agenda_editable(lock_session(item.session_id))
     if item.actions.exists() or item.entries.exclude(text="").exists():

@@ -64,8 +64,17 @@ def nudge_unconfirmed(*, session: SupervisionSession, by: User) -> int:
 
 
 @transaction.atomic
-def record_attendance(*, session: SupervisionSession, statuses: Mapping[int, str], by: User) -> list[Attendance]:
-    """Record who was present, who sent apologies and who did not come (user id → status)."""
+def record_attendance(
+    *,
+    session: SupervisionSession,
+    statuses: Mapping[int, str],
+    by: User,
+    guest_statuses: Mapping[int, str] | None = None,
+) -> list[Attendance]:
+    """Record who was present, who sent apologies and who did not come (user id → status).
+
+    `guest_statuses` (guest id → status) records the session's guests, who have no account.
+    """
     session = lock_session(session.pk)
     if session.is_cancelled:
         raise ValidationError("This session has been cancelled.")
@@ -92,7 +101,18 @@ def record_attendance(*, session: SupervisionSession, statuses: Mapping[int, str
             },
         )
         recorded.append(row)
+    guests = {guest.pk: guest for guest in session.guests.all()}
+    for guest_id, status in (guest_statuses or {}).items():
+        if guest_id not in guests or status not in AttendanceStatus.values:
+            raise ValidationError("Choose present, apologies or absent for each guest.")
+        guests[guest_id].attendance = status
+        guests[guest_id].save(update_fields=["attendance"])
     audit.record(
-        action=AuditAction.UPDATE, obj=session, detail={"attendance": {str(k): v for k, v in statuses.items()}}
+        action=AuditAction.UPDATE,
+        obj=session,
+        detail={
+            "attendance": {str(k): v for k, v in statuses.items()},
+            "guests": {str(k): v for k, v in (guest_statuses or {}).items()},
+        },
     )
     return recorded

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.localtime import timing_problem
+from diary.services import AttendeeSpec
 from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.permissions import GCS_ROLES
 
 
 def absolute(name: str, **kwargs: Any) -> str:
@@ -47,6 +49,23 @@ def invitees(group: SupervisionGroup) -> list[User]:
     if group.minute_taker is not None:
         people.setdefault(group.minute_taker.pk, group.minute_taker)
     return sorted(people.values(), key=lambda u: (u.full_name, u.pk))
+
+
+def can_be_invited(user: User) -> bool:
+    """Whether a coordinator could invite this person to a group: an active account in a GCS role."""
+    return bool(user.is_active and user.role_names & GCS_ROLES)
+
+
+def attendee_specs(session: SupervisionSession, people: list[User]) -> list[AttendeeSpec]:
+    """Who a session's diary entry invites: the group's people and the session's guests.
+
+    Guests are named only in Kinfolk (diary.services keeps an outsider's name out of invites).
+    Uses `session.guests.all()`, so a caller looping over sessions prefetches "guests".
+    """
+    specs = [AttendeeSpec(user=user) for user in people]
+    staff = {spec.address for spec in specs}
+    specs += [AttendeeSpec(email=g.email, name=g.name) for g in session.guests.all() if g.email.lower() not in staff]
+    return specs
 
 
 def require_aware(value: dt.datetime, field: str) -> None:

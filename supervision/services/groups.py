@@ -41,8 +41,9 @@ GROUP_SETTINGS = (
 
 @transaction.atomic
 def create_group(*, team: Team, name: str, coordinator: User, by: User, **settings: Any) -> SupervisionGroup:
-    if SupervisionGroup.objects.filter(team=team).exists():
-        raise ValidationError({"team": f"{team.name} already has a Group Case Supervision group."})
+    # A team may run several groups (pods, locality groups); two of the same name would be confused.
+    if SupervisionGroup.objects.filter(team=team, name__iexact=name.strip()).exists():
+        raise ValidationError({"name": f"{team.name} already has a group called {name.strip()}. Choose another name."})
     unknown = set(settings) - set(GROUP_SETTINGS)
     if unknown:
         raise TypeError(f"Unknown group settings: {sorted(unknown)}")

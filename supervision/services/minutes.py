@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,7 +14,6 @@ from accounts.models import User
 from core import audit
 from core.localtime import local_datetime
 from core.models import AuditAction
-from core.pdf import render_pdf
 from diary.reminders import compute_due, schedule_reminder, withdraw_reminders
 from diary.workdays import working_hours_between
 from outbox.services import enqueue_email
@@ -25,19 +22,19 @@ from supervision.models import (
     ActionStatus,
     AgendaItem,
     AttendanceStatus,
-    GroupMember,
     MinutesEntry,
     MinutesSection,
     MinutesStatus,
     MinutesVersion,
     SupervisionSession,
 )
-from supervision.services.common import absolute, local_label, lock_session, session_email_context
+from supervision.services.common import absolute, can_be_invited, lock_session, session_email_context
+from supervision.services.snapshot import build_snapshot
 
 MAX_ENTRY_CHARS = 20000
 
 
-def _writable(session: SupervisionSession) -> None:
+def writable(session: SupervisionSession) -> None:
     if session.is_cancelled:
         raise ValidationError("This session has been cancelled.")
     if session.minutes_status == MinutesStatus.SUBMITTED:
@@ -68,7 +65,7 @@ def save_entry(*, item: AgendaItem, section: str, text: str, base_version: int, 
         raise ValidationError({"text": f"A section can be at most {MAX_ENTRY_CHARS:,} characters."})
     with transaction.atomic():
         session = SupervisionSession.objects.select_for_update().get(pk=item.session_id)
-        _writable(session)
+        writable(session)
         entry = MinutesEntry.objects.select_for_update().filter(item=item, section=section).first()
         if entry is None:
             if base_version != 0:
@@ -109,7 +106,8 @@ def schedule_action_reminders(action: Action) -> None:
         "group_name": action.group.name,
         "case_reference": action.family.case_reference,
         "due_on": f"{action.due_on:%A %-d %B %Y}",
-        "link": absolute("supervision:action_list", pk=action.group_id) + f"?owner={action.owner_id}",
+        # Owners may be outside the group (anyone the coordinator could invite): their own list works for all.
+        "link": absolute("supervision:my_actions"),
     }
     schedule_reminder(
         key=due_key,
@@ -133,7 +131,7 @@ def schedule_action_reminders(action: Action) -> None:
 @transaction.atomic
 def add_action(*, item: AgendaItem, description: str, owner: User, due_on: dt.date, by: User) -> Action:
     session = lock_session(item.session_id)
-    _writable(session)
+    writable(session)
     _check_action(session=session, owner=owner, due_on=due_on)
     action = Action(
         group=session.group,
@@ -152,8 +150,9 @@ def add_action(*, item: AgendaItem, description: str, owner: User, due_on: dt.da
 
 
 def _check_action(*, session: SupervisionSession, owner: User, due_on: dt.date) -> None:
-    if not GroupMember.objects.filter(group_id=session.group_id, user=owner).exists():
-        raise ValidationError({"owner": "The owner must be a member of the group."})
+    # Anyone the coordinator could invite, not only members: actions often fall to a colleague outside the group.
+    if not can_be_invited(owner):
+        raise ValidationError({"owner": "Choose an owner who can be invited to the group's sessions."})
     if due_on < timezone.localtime(session.start).date():
         raise ValidationError({"due_on": "The due date must be on or after the session."})
 
@@ -165,7 +164,7 @@ def update_action(*, action: Action, description: str, owner: User, due_on: dt.d
     The reminders follow: the previous owner's are withdrawn, the new ones scheduled.
     """
     session = lock_session(action.item.session_id)
-    _writable(session)
+    writable(session)
     _check_action(session=session, owner=owner, due_on=due_on)
     changed = sorted(
         name
@@ -197,7 +196,7 @@ def update_action(*, action: Action, description: str, owner: User, due_on: dt.d
 def delete_action(*, action: Action, by: User) -> None:
     """Delete an action added by mistake, while the session's minutes can still be written."""
     session = lock_session(action.item.session_id)
-    _writable(session)
+    writable(session)
     withdraw_reminders(key_prefix=f"gcs:action:{action.pk}:")
     audit.record(action=AuditAction.DELETE, obj=action, detail={"family": action.family_id, "owner": action.owner_id})
     action.delete()
@@ -333,84 +332,6 @@ def start_correction(*, session: SupervisionSession, reason: str, by: User) -> S
     session.save(update_fields=["minutes_status", "correction_reason"])
     audit.record(action=AuditAction.UPDATE, obj=session, detail={"minutes": "correction", "reason_given": True})
     return session
-
-
-def build_snapshot(session: SupervisionSession) -> dict[str, Any]:
-    """The minutes as approved, in plain JSON: what the PDF and later readers see.
-
-    Families appear by case reference only; the family name never leaves the
-    live record (the PDF is a document that travels).
-    """
-    attendance = list(session.attendance.select_related("user").order_by("user__full_name"))
-    items = list(
-        session.items.select_related("family", "presenter")
-        .prefetch_related("entries", "actions__owner")
-        .order_by("position", "pk")
-    )
-    labels = dict(MinutesSection.choices)
-    snapshot_items = []
-    for item in items:
-        texts = {entry.section: entry.text for entry in item.entries.all()}
-        snapshot_items.append(
-            {
-                "case_reference": item.family.case_reference,
-                "presenter": item.presenter.full_name,
-                "sections": [
-                    {"key": key, "label": labels[key], "text": texts.get(key, "")} for key in MinutesSection.values
-                ],
-                "actions": [
-                    {
-                        "description": a.description,
-                        "owner": a.owner.full_name,
-                        "due_on": a.due_on.isoformat(),
-                    }
-                    for a in sorted(item.actions.all(), key=lambda a: (a.due_on, a.pk))
-                ],
-            }
-        )
-    return {
-        "group": session.group.name,
-        "team": session.group.team.name,
-        "start": session.start.isoformat(),
-        "end": session.end.isoformat(),
-        "location": session.location,
-        "present": [
-            {"name": a.user.full_name, "discipline": a.discipline_label}
-            for a in attendance
-            if a.status == AttendanceStatus.PRESENT
-        ],
-        "apologies": [
-            {"name": a.user.full_name, "discipline": a.discipline_label}
-            for a in attendance
-            if a.status == AttendanceStatus.APOLOGIES
-        ],
-        "items": snapshot_items,
-    }
-
-
-def render_minutes_pdf(*, version: MinutesVersion) -> MinutesVersion:
-    """Render and store the PDF of an approved version (once; safe to call again)."""
-    if version.pdf:
-        return version
-    session = version.session
-    snapshot = version.snapshot
-    when = local_label(dt.datetime.fromisoformat(snapshot["start"]))
-    pdf = render_pdf(
-        template="supervision/pdf/minutes.html",
-        context={"snapshot": snapshot, "version": version, "when": when},
-        title=f"Group Case Supervision minutes – {snapshot['group']} – {when}",
-        running_header=f"Group Case Supervision – {snapshot['group']} – {when}",
-    )
-    # The field's upload_to adds "gcs/minutes/"; naming it here too stored gcs/minutes/gcs/minutes/….
-    name = f"{session.pk}/minutes-{session.pk}-v{version.number}.pdf"
-    with transaction.atomic():
-        locked = MinutesVersion.objects.select_for_update().get(pk=version.pk)
-        if locked.pdf:
-            return locked
-        locked.pdf.save(name, ContentFile(pdf), save=False)
-        locked.pdf_rendered_at = timezone.now()
-        locked.save(update_fields=["pdf", "pdf_rendered_at"])
-    return locked
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from diary.models import MeetingKind
 from diary.reminders import ReminderRule
 from diary.workdays import is_bank_holiday, is_working_day, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
-from supervision.services.common import invitees, lock_session, require_aware
+from supervision.services.common import attendee_specs, invitees, lock_session, require_aware
 from supervision.services.papers import papers_deadline, refresh_papers_deadline, withdraw_papers_reminders
 
 SERIES_DAYS = 365
@@ -265,10 +265,11 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
 
 def sync_invitations(*, group: SupervisionGroup) -> int:
     """Make every future session's invitation list match the group; returns sessions touched."""
-    specs = [diary.AttendeeSpec(user=user) for user in invitees(group)]
+    people = invitees(group)
     touched = 0
-    for session in group.sessions.upcoming().select_related("meeting").exclude(meeting=None):
+    for session in group.sessions.upcoming().select_related("meeting").prefetch_related("guests").exclude(meeting=None):
         assert session.meeting is not None  # excluded above; for mypy
-        diary.set_attendees(meeting=session.meeting, attendees=specs)
+        # A session's guests stay invited whatever happens to the group's membership.
+        diary.set_attendees(meeting=session.meeting, attendees=attendee_specs(session, people))
         touched += 1
     return touched

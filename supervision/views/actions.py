@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from core import audit
 from supervision import forms, selectors, services
-from supervision.permissions import get_action_for_user, get_group_for_user, get_item_for_user, rights_for
-from supervision.views.common import GET_POST, add_errors, flash_error
+from supervision.models import Action
+from supervision.permissions import get_action_for_user, get_group_for_user, get_item_for_user, rights_for, uses_gcs
+from supervision.views.common import GET_POST, add_errors, flash_error, is_htmx
 
 
 @login_required
@@ -54,19 +56,57 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """The actions a person owns in any group, members or not: where their reminders link."""
+    user = request.user
+    if not isinstance(user, User) or not uses_gcs(user):
+        raise Http404
+    with transaction.atomic():
+        actions = list(
+            Action.objects.filter(owner=user)
+            .select_related("family", "group", "item__session")
+            .order_by("status", "due_on", "pk")[:200]
+        )
+        audit.record_view(request, user, page="my_actions", actions=len(actions))
+    return render(request, "supervision/my_actions.html", {"actions": actions, "today": timezone.localdate()})
+
+
+@login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk, minutes=True)
-    form = forms.ActionForm(request.POST, group=item.session.group)
+    form = forms.ActionForm(request.POST)
+    error, added = "", None
     if form.is_valid():
         try:
-            services.add_action(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            added = services.add_action(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, f"Action added for {item.family.case_reference}.")
+            error = " ".join(exc.messages)
     else:
-        messages.error(request, "Not added: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
+        error = "Not added: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
+    if is_htmx(request):
+        # The family's actions and a fresh form (or the typed one, with what to fix), without a reload.
+        with transaction.atomic():
+            actions = list(item.actions.select_related("owner").order_by("due_on", "pk"))
+            audit.record_view(request, item.session, page="actions_block", item=item.pk)
+        return render(
+            request,
+            "supervision/includes/_actions.html",
+            {
+                "item": item,
+                "actions": actions,
+                "editable": True,
+                "owners": list(forms.gcs_users()),
+                "error": error,
+                "added": added,
+                "typed": request.POST if error else None,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"Action added for {item.family.case_reference}.")
     return redirect(reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#actions-{item.pk}")
 
 
@@ -78,7 +118,6 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("supervision:minutes", kwargs={"pk": session.pk}) + f"#actions-{action.item_id}"
     form = forms.ActionForm(
         request.POST or None,
-        group=action.group,
         initial={"description": action.description, "owner": action.owner, "due_on": action.due_on},
     )
     if request.method == "POST" and form.is_valid():
@@ -122,4 +161,6 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if next_url.startswith("/gcs/") and "//" not in next_url:
         return redirect(next_url)
+    if not rights_for(request.user, action.group).view:
+        return redirect("supervision:my_actions")
     return redirect("supervision:action_list", pk=action.group_id)

@@ -21,7 +21,9 @@ from supervision.views.common import GET_POST, add_errors, flash_error
 @GET_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, manage=True)
-    form = forms.AgendaItemForm(request.POST or None, session=session)
+    # ?family= comes from the links "add all due" gives for the families it could not add.
+    initial = {"family": request.GET["family"]} if request.GET.get("family", "").isdigit() else {}
+    form = forms.AgendaItemForm(request.POST or None, session=session, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.add_item(session=session, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -30,10 +32,16 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{item.family.case_reference} added to the agenda.")
             return redirect("supervision:session_detail", pk=session.pk)
+    skipped_ids = {int(x) for x in request.GET.get("skipped", "").split(",") if x.isdigit()}
     with transaction.atomic():
         due = selectors.families_due(group=session.group, session=session)
         audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
-    return render(request, "supervision/agenda_add.html", {"session": session, "form": form, "due": due})
+    skipped = [d.family for d in due if d.family.pk in skipped_ids]
+    return render(
+        request,
+        "supervision/agenda_add.html",
+        {"session": session, "form": form, "due": due, "skipped": skipped},
+    )
 
 
 @login_required
@@ -45,11 +53,40 @@ def agenda_add_due(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         flash_error(request, exc)
         return redirect("supervision:agenda_add", pk=session.pk)
-    messages.success(request, f"{len(result.added)} families due for discussion added to the agenda.")
+    added = len(result.added)
+    messages.success(
+        request, f"{added} {'family' if added == 1 else 'families'} due for discussion added to the agenda."
+    )
     if result.without_presenter:
-        refs = ", ".join(f.case_reference for f in result.without_presenter)
-        messages.info(request, f"Choose a presenting worker for: {refs} (their worker is not in the group).")
+        # The page lists each family it skipped with a link to add it by hand (ids only in the URL).
+        skipped = ",".join(str(f.pk) for f in result.without_presenter)
+        return redirect(reverse("supervision:agenda_add", kwargs={"pk": session.pk}) + f"?skipped={skipped}#skipped")
     return redirect("supervision:session_detail", pk=session.pk)
+
+
+@login_required
+@GET_POST
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, manage=True)
+    session = item.session
+    initial = {
+        "presenter": item.presenter,
+        "duration_minutes": item.duration_minutes,
+        "specialists": list(item.specialists.all()),
+    }
+    form = forms.AgendaItemEditForm(request.POST or None, session=session, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_item(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{item.family.case_reference}: agenda item changed.")
+            return redirect(reverse("supervision:session_detail", kwargs={"pk": session.pk}) + f"#item-{item.pk}")
+    if request.method == "GET":
+        with transaction.atomic():
+            audit.record_view(request, session, page="item_edit", item=item.pk)
+    return render(request, "supervision/item_form.html", {"session": session, "item": item, "form": form})
 
 
 @login_required

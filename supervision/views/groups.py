@@ -38,9 +38,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 def _teams_for_new_group(user: Any) -> Any:
-    """Teams without a group that the user belongs to or manages."""
-    return Team.objects.filter(supervision_group__isnull=True).filter(
-        Q(pk__in=user.teams.values("pk")) | Q(pk__in=user.managed_teams.values("pk"))
+    """Teams the user belongs to or manages (a team may run several groups)."""
+    return Team.objects.filter(Q(pk__in=user.teams.values("pk")) | Q(pk__in=user.managed_teams.values("pk"))).order_by(
+        "name"
     )
 
 
@@ -49,8 +49,16 @@ def _teams_for_new_group(user: Any) -> Any:
 def group_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("supervision.create_group"):
         raise Http404
-    teams = _teams_for_new_group(request.user)
-    form = forms.GroupForm(request.POST or None, teams=teams, initial={"coordinator": request.user})
+    teams = list(_teams_for_new_group(request.user))
+    if not teams:
+        # An empty required choice would be a dead end: say why and what to do instead.
+        return render(request, "supervision/group_form.html", {"form": None, "creating": True, "no_team": True})
+    initial: dict[str, Any] = {"coordinator": request.user}
+    if len(teams) == 1:
+        initial["team"] = teams[0]
+    form = forms.GroupForm(
+        request.POST or None, teams=Team.objects.filter(pk__in=[t.pk for t in teams]), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         team = data.pop("team")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 from core import audit
 from core.models import AuditAction
 from supervision import forms, selectors, services
-from supervision.models import MinutesSection, MinutesStatus
-from supervision.permissions import get_item_for_user, get_session_for_user, get_version_for_user, rights_for
+from supervision.models import MinutesEntry, MinutesSection, MinutesStatus
+from supervision.permissions import (
+    get_action_for_user,
+    get_item_for_user,
+    get_session_for_user,
+    get_version_for_user,
+    rights_for,
+)
 from supervision.views.common import attachment, flash_error, is_htmx
 
 
@@ -40,13 +47,16 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         "rights": rights,
         "rows": rows,
         "editable": editable,
-        "action_form": forms.ActionForm(group=session.group) if editable else None,
+        "owners": list(forms.gcs_users()) if editable else [],
         "return_form": forms.ReturnForm(),
         "correction_form": forms.CorrectionForm(),
         "versions": list(session.versions.select_related("approved_by")),
         "present": [r for r in attendance if r.attendance == "present"],
         "apologies": [r for r in attendance if r.attendance == "apologies"],
+        "guests": selectors.guest_rows(session=session),
         "today": timezone.localdate(),
+        # Where the page's poll for others' saves starts (frontend/js/minutes.mjs).
+        "now_iso": timezone.now().isoformat(),
     }
     return render(request, "supervision/minutes.html", context)
 
@@ -62,7 +72,10 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
     context: dict[str, Any] = {"item": item, "section_key": section, "section_label": MinutesSection(section).label}
     if not form.is_valid():
         if is_htmx(request):
-            return render(request, "supervision/includes/_entry_status.html", {**context, "error": form.problem()})
+            return _status(
+                render(request, "supervision/includes/_entry_status.html", {**context, "error": form.problem()}),
+                "error",
+            )
         messages.error(request, form.problem())
         return redirect(anchor)
     mine = form.cleaned_data["text"]
@@ -76,8 +89,11 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
         )
     except ValidationError as exc:
         if is_htmx(request):
-            return render(
-                request, "supervision/includes/_entry_status.html", {**context, "error": " ".join(exc.messages)}
+            return _status(
+                render(
+                    request, "supervision/includes/_entry_status.html", {**context, "error": " ".join(exc.messages)}
+                ),
+                "error",
             )
         flash_error(request, exc)
         return redirect(anchor)
@@ -90,10 +106,13 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
         if is_htmx(request):
             # A conflict met while resolving an earlier one replaces the whole entry (the
             # choice buttons target it), so it must bring the entry's wrapper with it.
-            return render(
-                request,
-                "supervision/includes/_entry_conflict.html",
-                {**context, "wrap": bool(request.POST.get("resolve"))},
+            return _status(
+                render(
+                    request,
+                    "supervision/includes/_entry_conflict.html",
+                    {**context, "wrap": bool(request.POST.get("resolve"))},
+                ),
+                "conflict",
             )
         return render(request, "supervision/entry_conflict.html", {**context, "session": item.session})
     if not is_htmx(request):
@@ -107,10 +126,125 @@ def entry_save(request: HttpRequest, pk: int, section: str) -> HttpResponse:  # 
             text=entry.text,
             version=entry.version,
         )
-        return render(
-            request, "supervision/includes/_entry.html", {"item": item, "section": section_view, "resolved": True}
+        return _status(
+            render(
+                request, "supervision/includes/_entry.html", {"item": item, "section": section_view, "resolved": True}
+            ),
+            "saved",
         )
-    return render(request, "supervision/includes/_entry_status.html", context)
+    return _status(render(request, "supervision/includes/_entry_status.html", context), "saved")
+
+
+def _status(response: HttpResponse, outcome: str) -> HttpResponse:
+    """Tell the autosave script (frontend/js/minutes.mjs) what happened, whatever the HTML says."""
+    response["X-Kinfolk-Save"] = outcome
+    return response
+
+
+@login_required
+@require_POST
+def item_minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save all six sections of a family's minutes at once: the one Save button, for when scripts are off.
+
+    With scripts on, each section saves as it is typed (entry_save). A section
+    someone else changed meanwhile is not overwritten: the first such conflict
+    is shown with both texts; the other sections are saved.
+    """
+    item = get_item_for_user(request.user, pk, minutes=True)
+    anchor = reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#item-minutes-{item.pk}"
+    forms_by_section = {key: forms.EntryForm(request.POST, prefix=key) for key in MinutesSection.values}
+    saved, conflict = 0, None
+    for key, form in forms_by_section.items():
+        if not form.is_valid():
+            messages.error(request, f"{MinutesSection(key).label}: {form.problem()}")
+            continue
+        try:
+            result = services.save_entry(
+                item=item,
+                section=key,
+                text=form.cleaned_data["text"],
+                base_version=form.cleaned_data["version"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+            return redirect(anchor)
+        saved += result.saved
+        if result.conflict and conflict is None:
+            conflict = (key, result.entry, form.cleaned_data["text"])
+    if conflict is not None:
+        key, entry, mine = conflict
+        with transaction.atomic():
+            audit.record_view(request, item.session, page="entry_conflict", item=item.pk, section=key)
+        context = {"item": item, "section_key": key, "section_label": MinutesSection(key).label}
+        return render(
+            request,
+            "supervision/entry_conflict.html",
+            {**context, "entry": entry, "mine": mine, "saved": False, "session": item.session},
+        )
+    messages.success(request, f"Minutes for {item.family.case_reference} saved." if saved else "No changes to save.")
+    return redirect(anchor)
+
+
+@login_required
+@require_GET
+def minutes_updates(request: HttpRequest, pk: int) -> JsonResponse:
+    """Sections saved since `after` (an ISO time this view gave), for the page to show without typing first.
+
+    Polled by frontend/js/minutes.mjs. A poll that finds nothing new reads no
+    minutes, so only an answer carrying text is audited.
+    """
+    session = get_session_for_user(request.user, pk, minutes=True)
+    now = timezone.now()
+    try:
+        after = dt.datetime.fromisoformat(request.GET.get("after", ""))
+    except ValueError:
+        after = now
+    if timezone.is_naive(after):
+        after = now
+    with transaction.atomic():
+        entries = list(
+            MinutesEntry.objects.filter(item__session=session, updated_at__gt=after, updated_at__lte=now)
+            .select_related("updated_by")
+            .order_by("updated_at")
+        )
+        if entries:
+            audit.record_view(request, session, page="minutes_updates", entries=[e.pk for e in entries])
+    return JsonResponse(
+        {
+            "now": now.isoformat(),
+            "entries": [
+                {
+                    "id": f"{e.item_id}-{e.section}",
+                    "version": e.version,
+                    "text": e.text,
+                    "by": e.updated_by.full_name if e.updated_by else "someone else",
+                    "at": f"{timezone.localtime(e.updated_at):%H:%M}",
+                }
+                for e in entries
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def action_review(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Record, in this family's minutes, what the group decided about an earlier action."""
+    item = get_item_for_user(request.user, pk, minutes=True)
+    action = get_action_for_user(request.user, action_pk)
+    form = forms.ActionReviewForm(request.POST)
+    anchor = reverse("supervision:minutes", kwargs={"pk": item.session_id}) + f"#carried-{item.pk}"
+    if not form.is_valid():
+        messages.error(request, "Not recorded: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(anchor)
+    try:
+        review = services.review_action(action=action, item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"Review recorded in the minutes: {review.outcome}.")
+    return redirect(anchor)
 
 
 @login_required

@@ -48,6 +48,9 @@ def setup(world: SimpleNamespace) -> None:
     world.gcs_action = action
     world.gcs_version = version
     world.gcs_member = group.members.get(user=world.alice)
+    world.gcs_guest = services.invite_guest(
+        session=session, name="Nina Nurse", email="nina@school.example", role="School nurse", by=world.gina
+    )
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -110,6 +113,14 @@ ENTRIES = [
     ),
     Entry("supervision:attendance", kwargs=_session, expect=only(404, **MANAGERS_GET)),
     Entry("supervision:nudge", kwargs=_session, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:guest_invite", kwargs=_session, expect=only(404, **MANAGERS_GET)),
+    Entry(
+        "supervision:guest_remove",
+        kwargs=lambda w: {"pk": w.gcs_session.pk, "guest_pk": w.gcs_guest.pk},
+        method="POST",
+        expect=only(404, **MANAGERS_POST),
+    ),
+    Entry("supervision:minutes_updates", kwargs=_session, expect=only(404, **MINUTES_GET)),
     Entry("supervision:minutes", kwargs=_session, expect=only(404, **MEMBERS)),
     Entry("supervision:minutes_submit", kwargs=_session, method="POST", expect=only(404, **MINUTES_POST)),
     Entry(
@@ -135,6 +146,15 @@ ENTRIES = [
         expect=only(404, **MANAGERS_POST),
     ),
     Entry("supervision:item_remove", kwargs=_item, method="POST", expect=only(404, **MANAGERS_POST)),
+    Entry("supervision:item_edit", kwargs=_item, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:item_minutes_save", kwargs=_item, method="POST", expect=only(404, **MINUTES_POST)),
+    Entry(
+        "supervision:action_review",
+        kwargs=lambda w: {"pk": w.gcs_item.pk, "action_pk": w.gcs_action.pk},
+        method="POST",
+        data={"owner": "0", "due_on": "2030-01-01"},
+        expect=only(404, **MINUTES_POST),
+    ),
     Entry("supervision:paper_upload", kwargs=_item, expect=only(404, **MEMBERS)),
     Entry(
         "supervision:entry_save",
@@ -157,6 +177,7 @@ ENTRIES = [
         method="POST",
         expect=only(404, alice=302, mo=302, gina=302),
     ),
+    Entry("supervision:my_actions", expect=only(404, alice=200, mo=200, gina=200, bob=200)),
     Entry(
         "supervision:action_status",
         kwargs=lambda w: {"pk": w.gcs_action.pk},

@@ -116,7 +116,9 @@ def test_the_minute_taker_types_minutes_that_save_themselves_and_resolves_a_conf
     page.get_by_label("What").first.fill("Meet the school")
     page.get_by_label("Due date").first.fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Add action").click()
-    assert "Action added" in page.locator(".govuk-notification-banner--success").inner_text()
+    # Added in place (htmx): no reload, the new row and a status message.
+    page.locator(f"#action-added-{item.pk}").get_by_text("Action added").wait_for()
+    assert "Meet the school" in page.locator(f"#actions-{item.pk}").inner_text()
     page.get_by_role("button", name="Submit the minutes to the chair").click()
     assert "submitted" in page.locator(".govuk-notification-banner--success").inner_text()
     assert_accessible(page)

@@ -236,9 +236,19 @@ def test_an_action_reminds_its_owner_before_it_is_due_and_done_withdraws_it(
     assert set(reminders.values_list("status", flat=True)) == {"withdrawn"}
 
 
-def test_an_action_owner_must_be_a_member(held: SupervisionSession, gina: User, bob: User) -> None:
-    with pytest.raises(ValidationError, match="member"):
-        services.add_action(item=held.items.get(), description="x", owner=bob, due_on=timezone.localdate(), by=gina)
+def test_an_action_owner_may_be_anyone_who_could_be_invited_not_only_a_member(
+    held: SupervisionSession, gina: User, bob: User
+) -> None:
+    action = services.add_action(
+        item=held.items.get(), description="x", owner=bob, due_on=timezone.localdate(), by=gina
+    )
+    assert action.owner == bob
+    assert not held.group.members.filter(user=bob).exists()
+
+
+def test_an_action_owner_must_be_someone_who_could_be_invited(held: SupervisionSession, gina: User, vic: User) -> None:
+    with pytest.raises(ValidationError, match="can be invited"):
+        services.add_action(item=held.items.get(), description="x", owner=vic, due_on=timezone.localdate(), by=gina)
 
 
 def test_the_sweep_renders_and_circulates_a_version_whose_task_was_lost(

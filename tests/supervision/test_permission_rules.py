@@ -346,9 +346,11 @@ def test_no_one_who_is_not_signed_in_uses_gcs(group: SupervisionGroup) -> None:
     assert rights_for(AnonymousUser(), group) == NOTHING
 
 
-def test_a_presenter_or_action_owner_removed_from_the_group_may_no_longer_upload_or_change_actions(
+def test_a_presenter_removed_from_the_group_may_no_longer_upload_but_may_tick_off_an_action_they_still_own(
     group: SupervisionGroup, item, alice: User, gina: User
 ) -> None:
+    """Actions may be owned by anyone the coordinator could invite, members or not (issue 11):
+    the owner sees and ticks off only their own action, on /gcs/actions/mine/, until it is reassigned."""
     action = services.add_action(
         item=item, description="Visit", owner=alice, due_on=timezone.localdate() + dt.timedelta(days=30), by=gina
     )
@@ -358,6 +360,8 @@ def test_a_presenter_or_action_owner_removed_from_the_group_may_no_longer_upload
     item.refresh_from_db()
     assert item.presenter == alice, "the item keeps its presenter until the coordinator gives it another"
     assert not fresh(alice).has_perm("supervision.upload_paper", item)
+    assert fresh(alice).has_perm("supervision.change_action", action)
+    services.update_action(action=action, description="Visit", owner=gina, due_on=action.due_on, by=gina)
     assert not fresh(alice).has_perm("supervision.change_action", action)
 
 

@@ -27,10 +27,12 @@ def _grow(
     for _ in range(families):
         family = factories.make_family(team=team, practitioner=alice)
         earlier = held_session(group, family, alice, days_ago=35)
-        services.add_action(
+        carried = services.add_action(
             item=earlier.items.get(), description="Earlier", owner=alice, due_on=timezone.localdate(), by=gina
         )
         item = gcs.add_item(session, family, alice)
+        # Reviewed in this session's minutes: the review is listed with the carried action.
+        services.review_action(action=carried, item=item, done=False, due_on=carried.due_on, owner=gina, by=gina)
         services.upload_paper(item=item, upload=SimpleUploadedFile("p.pdf", minimal_pdf()), by=alice)
         services.save_entry(item=item, section="discussion", text="x", base_version=0, by=gina)
         for n in range(3):

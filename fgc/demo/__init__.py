@@ -1,0 +1,1 @@
+"""FGC demo data, one module per area, each built through the services."""

@@ -1,1 +1,0 @@
-"""Family Group Conferences models."""

@@ -1,0 +1,1 @@
+"""Writes in Family Group Conferences, one module per area."""

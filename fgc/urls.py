@@ -1,0 +1,35 @@
+"""Family Group Conference URLs: one block per area, each area's views in its own module."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from fgc.views import referrals
+
+app_name = "fgc"
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+# -- referral, triage, allocation, timeliness and figures --------------------------------------
+#    (fgc.views.referrals, fgc.views.figures)
+urlpatterns += [
+    path("", referrals.referral_list, name="referral_list"),
+    path("refer/", referrals.referral_choose_family, name="referral_choose_family"),
+    path("refer/family/<int:family_pk>/", referrals.referral_create, name="referral_create"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/accept/", referrals.referral_accept, name="referral_accept"),
+    path("referrals/<int:pk>/decline/", referrals.referral_decline, name="referral_decline"),
+    path("referrals/<int:pk>/allocate/", referrals.referral_allocate, name="referral_allocate"),
+    path("referrals/<int:pk>/contacted/", referrals.referral_contacted, name="referral_contacted"),
+    path("referrals/<int:pk>/first-meeting/", referrals.referral_baseline, name="referral_baseline"),
+    path("referrals/<int:pk>/consent/", referrals.referral_consent, name="referral_consent"),
+    path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
+]
+
+
+# -- preparation: the family network, visits, the child's voice; booking and letters ---------
+#    (fgc.views.network, fgc.views.booking)
+urlpatterns += []
+
+
+# -- the conference, the family plan and its PDF, support packages, reviews and outcomes -----
+#    (fgc.views.conference, fgc.views.support, fgc.views.outcomes)
+urlpatterns += []

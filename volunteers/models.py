@@ -1,1 +1,0 @@
-"""Volunteers models."""

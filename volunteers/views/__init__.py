@@ -1,0 +1,1 @@
+"""The volunteer scheme's pages, one module per area."""
