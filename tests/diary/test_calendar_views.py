@@ -34,14 +34,14 @@ def test_the_week_view_shows_monday_to_sunday_with_the_users_meetings_on_their_d
     alice: User, gina: User, bob: User, client_for: Callable[[User], Client]
 ) -> None:
     mine = meeting(gina, WEDNESDAY, "Group Case Supervision – North", attendees=(alice,))
-    meeting(bob, WEDNESDAY, "Family Group Conference – South")
+    meeting(bob, WEDNESDAY, "South team review")
     meeting(gina, WEDNESDAY + dt.timedelta(days=7), "Next week", attendees=(alice,))
     response = client_for(alice).get("/diary/week/?date=2031-01-15")
     days = response.context["days"]
     assert [d.date for d in days] == [dt.date(2031, 1, 13) + dt.timedelta(days=n) for n in range(7)]
     assert [d.meetings for d in days][2] == [mine]
     assert sum(len(d.meetings) for d in days) == 1
-    assert b"Family Group Conference" not in response.content
+    assert b"South team review" not in response.content
     assert b"?date=2031-01-20" in response.content  # the next week
 
 
