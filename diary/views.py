@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from diary import feeds, ical, responses
+from diary import calendar, feeds, ical, responses
 from diary.models import Meeting
 from diary.permissions import get_meeting_for_user
 
@@ -38,6 +40,34 @@ def diary_home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "diary/home.html", context)
+
+
+@login_required
+@require_GET
+def diary_week(request: HttpRequest) -> HttpResponse:
+    day = calendar.parse_day(request.GET.get("date"))
+    days = calendar.week(request.user, day)  # type: ignore[arg-type]
+    context = {
+        "days": days,
+        "previous": days[0].date - dt.timedelta(days=7),
+        "next": days[0].date + dt.timedelta(days=7),
+        "today": timezone.localdate(),
+    }
+    return render(request, "diary/week.html", context)
+
+
+@login_required
+@require_GET
+def diary_month(request: HttpRequest) -> HttpResponse:
+    day = calendar.parse_day(request.GET.get("date")).replace(day=1)
+    context = {
+        "month": day,
+        "weeks": calendar.month(request.user, day),  # type: ignore[arg-type]
+        "previous": calendar.previous_month(day),
+        "next": calendar.next_month(day),
+        "today": timezone.localdate(),
+    }
+    return render(request, "diary/month.html", context)
 
 
 @login_required

@@ -24,10 +24,11 @@ class SupervisionConfig(KinfolkApp):
 
     def home_panels(self, user: Any) -> list[HomePanel]:
         from supervision.permissions import uses_gcs
+        from supervision.todo import todo_for
 
         if not uses_gcs(user):
             return []
-        return [HomePanel("supervision/includes/_home_panel.html", order=50)]
+        return [HomePanel("supervision/includes/_home_panel.html", order=50, context={"todo": todo_for(user)})]
 
     def schedules(self) -> list[Declared]:
         from django_q.models import Schedule

@@ -407,3 +407,30 @@ class BulkChangeForm(forms.Form):
         if data.get("action") == "cancel" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter why the sessions are cancelled")
         return data
+
+
+class SearchForm(forms.Form):
+    """Search terms; they travel by POST and live in the session, never in the URL (a name may be typed)."""
+
+    words = forms.CharField(label="Words", required=False, max_length=200)
+    case_reference = forms.CharField(label="Case reference", required=False, max_length=50)
+    owner = UserChoiceField(label="Action owner", queryset=User.objects.none(), required=False, empty_label="Anyone")
+    date_from = forms.DateField(label="Sessions from", required=False)
+    date_to = forms.DateField(label="Sessions up to", required=False)
+
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "Enter a date the same as or after the 'Sessions from' date.")
+        return data
+
+
+class FiguresForm(forms.Form):
+    months = forms.ChoiceField(
+        label="Period",
+        choices=[("12", "Last 12 months"), ("6", "Last 6 months"), ("3", "Last 3 months")],
+    )

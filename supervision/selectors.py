@@ -51,23 +51,20 @@ def families_due(
 ) -> list[DueFamily]:
     """The team's open families not discussed in the last N days (never-discussed first, then oldest).
 
-    Families already on `session`'s agenda are left out. One query.
+    Families already on `session`'s agenda are left out; without a session, so are
+    families on any agenda from today on. One query.
     """
     now = now or timezone.now()
     reference = session.start if session is not None else now
     cutoff = reference - dt.timedelta(days=group.discussion_interval_days)
-    last = (
-        AgendaItem.objects.filter(
-            family=OuterRef("pk"),
-            session__group=group,
-            session__status=SessionStatus.SCHEDULED,
-            session__start__lt=reference,
-        )
-        .order_by()
-        .values("family")
-        .annotate(last=Max("session__start"))
-        .values("last")
+    discussions = AgendaItem.objects.filter(
+        family=OuterRef("pk"), session__group=group, session__status=SessionStatus.SCHEDULED
     )
+    if session is not None:
+        discussions = discussions.filter(session__start__lt=reference)
+    # Without a session, a family on an agenda today or later is planned, not due: a family
+    # discussed this morning, or on next week's agenda, is never listed as "due".
+    last = discussions.order_by().values("family").annotate(last=Max("session__start")).values("last")
     families = (
         Family.objects.open()
         .filter(team_id=group.team_id)

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from supervision.views import actions, agenda, attendance, groups, minutes, papers, series, sessions
+from supervision.views import (
+    actions,
+    agenda,
+    agenda_pack,
+    attendance,
+    exports,
+    figures,
+    groups,
+    minutes,
+    papers,
+    search,
+    series,
+    sessions,
+)
 
 app_name = "supervision"
 
@@ -16,6 +29,11 @@ urlpatterns = [
     path("groups/<int:pk>/members/restore/<int:change_pk>/", series.member_restore, name="member_restore"),
     path("groups/<int:pk>/calendar-work/", series.calendar_work, name="calendar_work"),
     path("groups/<int:pk>/actions/", actions.action_list, name="action_list"),
+    path("groups/<int:pk>/actions.csv", exports.actions_csv, name="actions_csv"),
+    path("groups/<int:pk>/attendance.csv", exports.attendance_csv, name="attendance_csv"),
+    path("search/", search.search, name="search"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures/<slug:slug>.csv", figures.figure_csv, name="figure_csv"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
@@ -23,6 +41,8 @@ urlpatterns = [
     path("sessions/<int:pk>/agenda/add-due/", agenda.agenda_add_due, name="agenda_add_due"),
     path("sessions/<int:pk>/agenda/publish/", agenda.agenda_publish, name="agenda_publish"),
     path("sessions/<int:pk>/papers.zip", papers.papers_pack, name="papers_pack"),
+    path("sessions/<int:pk>/agenda/print/", agenda_pack.agenda_print, name="agenda_print"),
+    path("sessions/<int:pk>/agenda.pdf", agenda_pack.agenda_pdf, name="agenda_pdf"),
     path("sessions/<int:pk>/respond/", attendance.session_respond, name="session_respond"),
     path("sessions/<int:pk>/attendance/", attendance.attendance, name="attendance"),
     path("sessions/<int:pk>/attendance/nudge/", attendance.nudge, name="nudge"),

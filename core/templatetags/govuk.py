@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms, template
 from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 
 if TYPE_CHECKING:
     from django.core.paginator import Page
@@ -59,6 +60,52 @@ _ERROR_CLASSES = {
 }
 
 
+# Django's own words for an empty required field, and the blank choice of a select.
+_DJANGO_REQUIRED = "This field is required."
+_DJANGO_BLANK_CHOICE = ">---------</option>"
+_QUESTION_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
+
+# A hint for native date and time pickers whose field has none: what to type without a picker.
+_TEMPORAL_HINTS = {
+    "date": "For example, 27/03/2026",
+    "datetime-local": "For example, 27/03/2026 14:30",
+    "time": "For example, 14:30",
+}
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
+def required_message(label: str, kind: str) -> str:
+    """What to do about an empty required field, as GOV.UK words it ("Select a team", "Enter a name")."""
+    text = label.strip().rstrip("?:").strip()
+    noun = text[:1].lower() + text[1:]
+    if not noun:
+        return "Enter an answer"
+    if noun.split()[0].lower() in _QUESTION_WORDS or label.strip().endswith("?"):
+        return f"Answer the question: {text}"
+    verb = (
+        "Select" if kind in {"select", "radios", "checkboxes", "checkbox"} else "Choose" if kind == "file" else "Enter"
+    )
+    if kind == "checkbox":
+        return f"Select “{text}” to continue"
+    return f"{verb} {_article(noun)} {noun}"
+
+
+def field_errors(field: forms.BoundField) -> list[str]:
+    """The field's errors, with Django's "This field is required." said as what to do."""
+    kind = _widget_kind(field.field.widget)
+    return [
+        required_message(str(field.label or field.name), kind) if str(error) == _DJANGO_REQUIRED else str(error)
+        for error in field.errors
+    ]
+
+
+def label_says_optional(label: str) -> bool:
+    return "(optional)" in label.lower()
+
+
 def _widget_kind(widget: forms.Widget) -> str:
     """Name the GOV.UK component a Django widget is rendered as."""
     if widget.is_hidden:
@@ -86,6 +133,8 @@ def _choices(field: forms.BoundField, input_class: str, kind: str) -> list[dict[
     attrs = field.build_widget_attrs({"class": input_class, "id": field.auto_id or ""})
     options: list[dict[str, Any]] = []
     for option in widget.subwidgets(field.html_name, field.value(), attrs):
+        if option["label"] == "---------":
+            continue  # GOV.UK radios have no blank choice: leaving them all unchosen is the blank.
         option_attrs: dict[str, Any] = dict(option["attrs"])
         # GOV.UK sets `required` on neither radios nor checkboxes: the error
         # message, not the browser's bubble, tells the user what to do.
@@ -123,8 +172,11 @@ def govuk_field(
     widget = field.field.widget
     kind = _widget_kind(widget)
     field_id = field.auto_id or field.html_name
-    errors = list(field.errors)
+    errors = field_errors(field)
+    native_widget = _temporal_widget(widget)
     hint_text: str = hint or str(field.help_text or "")
+    if not hint_text and native_widget is not None:
+        hint_text = _TEMPORAL_HINTS[native_widget.input_type]  # type: ignore[attr-defined]
     hint_id = f"{field_id}-hint" if hint_text else ""
     error_id = f"{field_id}-error" if errors else ""
     described_by = " ".join(part for part in (hint_id, error_id) if part)
@@ -139,7 +191,10 @@ def govuk_field(
         "described_by": described_by,
         "label_class": f"govuk-label--{label_size}" if label_size else "",
         "legend_class": f"govuk-fieldset__legend--{label_size}" if label_size else "",
-        "optional": not field.field.required and kind not in {"checkbox", "hidden"},
+        # A label that already says "(optional)" is not told twice.
+        "optional": not field.field.required
+        and kind not in {"checkbox", "hidden"}
+        and not label_says_optional(str(field.label or "")),
     }
     if kind == "hidden":
         context["input"] = field.as_widget()
@@ -153,7 +208,6 @@ def govuk_field(
     input_class = _INPUT_CLASSES[kind]
     if errors and kind in _ERROR_CLASSES:
         input_class += " " + _ERROR_CLASSES[kind]
-    native_widget = _temporal_widget(widget)
     if classes:
         input_class += " " + classes
     elif native_widget is not None:
@@ -167,7 +221,12 @@ def govuk_field(
         attrs["aria-describedby"] = described_by
     if kind == "password":
         attrs.update({"spellcheck": "false", "autocapitalize": "none"})
-    context["input"] = field.as_widget(widget=native_widget, attrs=attrs)
+    rendered = field.as_widget(widget=native_widget, attrs=attrs)
+    if kind == "select" and _DJANGO_BLANK_CHOICE in rendered:
+        # GOV.UK: no row of dashes. A required choice asks for one; an optional one can be left at none.
+        blank = ">Choose one</option>" if field.field.required else ">None</option>"
+        rendered = mark_safe(rendered.replace(_DJANGO_BLANK_CHOICE, blank, 1))  # noqa: S308  (Django's own widget HTML)
+    context["input"] = rendered
     return context
 
 
@@ -191,7 +250,7 @@ def _error_items(form: forms.BaseForm) -> list[dict[str, str]]:
         # which is where GOV.UK says the link should go. A hidden field has
         # nothing to link to, but its message is still shown, never dropped.
         href = "" if field.is_hidden else _link(field.id_for_label or field.auto_id)
-        items.extend({"href": href, "text": str(error)} for error in field.errors)
+        items.extend({"href": href, "text": error} for error in field_errors(field))
     return items
 
 

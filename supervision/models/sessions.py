@@ -116,6 +116,16 @@ class SupervisionSession(ConstraintErrorsOnFields):
     def papers_overdue(self) -> bool:
         return timezone.now() > self.papers_due_at
 
+    @property
+    def has_started(self) -> bool:
+        """Minutes can be submitted from the start of the session (services.submit_minutes)."""
+        return timezone.now() >= self.start
+
+    @property
+    def papers_open(self) -> bool:
+        """Whether a paper may still be uploaded (services.papers refuses the rest)."""
+        return not self.is_cancelled and self.minutes_status == MinutesStatus.DRAFT
+
 
 class AgendaItem(ConstraintErrorsOnFields):
     """A family to discuss, its presenting worker and its place in the running order.

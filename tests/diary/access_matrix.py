@@ -32,6 +32,8 @@ def setup(world: SimpleNamespace) -> None:
 
 ENTRIES = [
     Entry("diary:diary", expect=signed_in(200)),
+    Entry("diary:diary_week", expect=signed_in(200)),
+    Entry("diary:diary_month", expect=signed_in(200)),
     # The organiser, staff attendees and the team's managers; 404 for everyone else, administrators included.
     Entry(
         "diary:meeting_detail",

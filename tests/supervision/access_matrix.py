@@ -216,4 +216,19 @@ ENTRIES = [
         expect=only(404, **MINUTES_POST),
     ),
     Entry("supervision:version_pdf", kwargs=lambda w: {"pk": w.gcs_version.pk}, expect=only(404, **MEMBERS)),
+    Entry("supervision:agenda_print", kwargs=_session, expect=only(404, **MEMBERS)),
+    Entry("supervision:agenda_pdf", kwargs=_session, expect=only(404, **MEMBERS)),
+    Entry("supervision:actions_csv", kwargs=_group, expect=only(404, **MEMBERS)),
+    Entry("supervision:attendance_csv", kwargs=_group, expect=only(404, **MANAGERS_GET)),
+    # Everyone in GCS may search (and finds only what they may see); bob finds nothing of North's.
+    Entry("supervision:search", expect=only(404, alice=200, bob=200, mo=200, gina=200)),
+    Entry(
+        "supervision:search",
+        method="POST",
+        data={"words": "Visit"},
+        expect=only(404, alice=302, bob=302, mo=302, gina=302),
+    ),
+    # Figures are for those who coordinate or manage.
+    Entry("supervision:figures", expect=only(404, mo=200, gina=200)),
+    Entry("supervision:figure_csv", kwargs=lambda w: {"slug": "sessions-held"}, expect=only(404, mo=200, gina=200)),
 ]
