@@ -16,8 +16,9 @@ own pages:
 2. 20 users without think time: requests a second the machine serves;
 3. 40 users with 1–4 s of think time: latency under a steady office load.
 
-The datasets are measured one after the other on the same port, so the ratio is
-taken on one machine at one time. Prints the tables; --json writes the figures.
+Both are served at once (each gunicorn on its own Unix socket) and measured in turn,
+page by page and in slices of load, so the ratio is taken on one machine at one
+time even when other work shares it. Prints the tables; --json writes the figures.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ import http.client
 import json
 import os
 import random
-import re
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -44,7 +46,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-SECRET_KEY = "bench-only-secret-key-" + "x" * 40  # noqa: S105  # nosec B105  (a throwaway bench database)
+SECRET_KEY = "bench-only-secret-key-" + "x" * 40  # nosec B105  (a throwaway bench database)
 DATASETS = ("demo", "county")
 
 
@@ -75,20 +77,34 @@ def fresh_code(secret: str) -> str:
 # --- a small HTTP client: keep-alive, a cookie jar, no redirects followed ------------------------
 
 
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over gunicorn's Unix socket: no TCP port to share with anyone else on the machine."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("127.0.0.1", timeout=60)
+        self.path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
 class Browser:
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.port = 443
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conn = UnixConnection(address)
 
     def clone(self) -> Browser:
-        other = Browser(self.port)
+        other = Browser(self.address)
         other.cookies = dict(self.cookies)
         return other
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
         headers = {
-            "Host": f"127.0.0.1:{self.port}",
+            "Host": "127.0.0.1",
             # As the TLS-terminating proxy in front of gunicorn says (docs/deploy.md).
             "X-Forwarded-Proto": "https",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
@@ -98,8 +114,8 @@ class Browser:
             form = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form}
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://127.0.0.1:{self.port}"
-            headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
+            headers["Origin"] = "https://127.0.0.1"
+            headers["Referer"] = f"https://127.0.0.1{path}"
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -108,7 +124,7 @@ class Browser:
                 break
             except (http.client.HTTPException, OSError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn = UnixConnection(self.address)
                 if attempt:
                     raise
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -123,9 +139,9 @@ class Browser:
         return response.status, location, text
 
 
-def sign_in(port: int, email: str, password: str, secret: str) -> Browser:
+def sign_in(address: str, email: str, password: str, secret: str) -> Browser:
     """Through the login page as a person does: the password, then the authenticator's code."""
-    browser = Browser(port)
+    browser = Browser(address)
     status, _, _ = browser.request("GET", "/accounts/login/")
     assert status == 200, f"login page answered {status}"
     status, location, _ = browser.request("POST", "/accounts/login/", {"login": email, "password": password})
@@ -183,12 +199,17 @@ def walk_pages(walk: dict[str, Any]) -> list[tuple[str, str]]:
     return [(label, path + "?clear=1" if path == "/families/" else path) for label, path in pages]
 
 
-def sequential(browsers: dict[str, Browser], plan: dict[str, Any], rounds: int) -> Timings:
-    timings = Timings()
-    for _ in range(rounds):
-        for walk in plan["walks"]:
-            for label, path in walk_pages(walk):
-                visit(browsers[walk["role"]], label, path, timings)
+def sequential(browsers: dict[str, dict[str, Browser]], plans: dict[str, Any], rounds: int) -> dict[str, Timings]:
+    """Each page of each walk, one request at a time, demo and county in turn (the order swapped each round)."""
+    timings = {d: Timings() for d in plans}
+    datasets = list(plans)
+    for r in range(rounds):
+        order = datasets if r % 2 == 0 else datasets[::-1]
+        for w, walk in enumerate(plans[datasets[0]]["walks"]):
+            for p in range(len(walk["pages"])):
+                for d in order:
+                    label, path = walk_pages(plans[d]["walks"][w])[p]
+                    visit(browsers[d][walk["role"]], label, path, timings[d])
     return timings
 
 
@@ -205,10 +226,14 @@ ROLE_WEIGHTS = {
 
 
 def concurrent(
-    browsers: dict[str, Browser], plan: dict[str, Any], users: int, seconds: float, think: tuple[float, float]
-) -> tuple[Timings, float]:
-    """`users` virtual users, each walking their role's pages in a loop for `seconds`."""
-    timings = Timings()
+    browsers: dict[str, Browser],
+    plan: dict[str, Any],
+    users: int,
+    seconds: float,
+    think: tuple[float, float],
+    timings: Timings,
+) -> float:
+    """`users` virtual users, each walking their role's pages in a loop for `seconds`; returns the time taken."""
     roles = [role for role, n in ROLE_WEIGHTS.items() for _ in range(n)]
     walks = {w["role"]: w for w in plan["walks"]}
     stop = time.perf_counter() + seconds
@@ -216,7 +241,7 @@ def concurrent(
     def run(n: int) -> None:
         role = roles[n % len(roles)]
         browser = browsers[role].clone()  # the role's signed-in session, its own connection
-        rnd = random.Random(n)  # noqa: S311  # nosec B311
+        rnd = random.Random(n)  # nosec B311
         pages = walk_pages(walks[role])
         k = rnd.randrange(len(pages))
         while time.perf_counter() < stop:
@@ -232,13 +257,34 @@ def concurrent(
         t.start()
     for t in threads:
         t.join()
-    return timings, timings.count / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+def in_turns(
+    browsers: dict[str, dict[str, Browser]],
+    plans: dict[str, Any],
+    users: int,
+    seconds: float,
+    think: tuple[float, float],
+    slice_seconds: float,
+) -> dict[str, dict[str, Any]]:
+    """Each dataset under load in slices, taking turns, so both see the same machine (others share it)."""
+    timings = {d: Timings() for d in plans}
+    elapsed = dict.fromkeys(plans, 0.0)
+    datasets = list(plans)
+    for k in range(max(1, round(seconds / slice_seconds))):
+        for d in datasets if k % 2 == 0 else datasets[::-1]:
+            elapsed[d] += concurrent(browsers[d], plans[d], users, slice_seconds, think, timings[d])
+    return {
+        d: {"pages": summarise(timings[d]), "rps": timings[d].count / elapsed[d], "errors": timings[d].errors}
+        for d in plans
+    }
 
 
 # --- databases, seeding, serving ----------------------------------------------------------------
 
 
-def environment(database_url: str, redis_url: str, port: int) -> dict[str, str]:
+def environment(database_url: str, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "KINFOLK_DEMO", "KINFOLK_ENFORCE_MFA"}}
     env.update(
         PYTHONPATH=str(ROOT),
@@ -250,7 +296,7 @@ def environment(database_url: str, redis_url: str, port: int) -> dict[str, str]:
         REDIS_URL=redis_url,
         SECURE_PROXY_SSL_HEADER="1",
         KINFOLK_ORGANISER_EMAIL="kinfolk-diary@example.gov.uk",
-        KINFOLK_SITE_URL=f"https://127.0.0.1:{port}",
+        KINFOLK_SITE_URL="https://127.0.0.1",
         # Templates name assets through the plain storage: no collectstatic needed,
         # and the walk fetches pages, not assets.
         KINFOLK_STATIC_MANIFEST="0",
@@ -297,18 +343,19 @@ def prepare(dataset: str, env: dict[str, str], scale: float) -> None:
 
 
 @contextlib.contextmanager
-def served(env: dict[str, str], port: int, workers: int) -> Iterator[None]:
+def served(env: dict[str, str], address: str, workers: int) -> Iterator[None]:
     gunicorn = str(Path(PY).with_name("gunicorn"))
+    Path(address).unlink(missing_ok=True)
     process = subprocess.Popen(  # noqa: S603
-        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        [gunicorn, "config.wsgi", "--bind", f"unix:{address}", "--workers", str(workers), "--log-level", "warning"],
         env=env,
         cwd=ROOT,
     )
     try:
         for _ in range(100):
             with contextlib.suppress(OSError):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+                conn = UnixConnection(address)
+                conn.request("GET", "/healthz", headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
                 if conn.getresponse().status == 200:
                     break
             time.sleep(0.3)
@@ -335,9 +382,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summarise(t: Timings) -> dict[str, dict[str, float]]:
-    return {
-        label: {"p50": statistics.median(v), "p95": pct(v, 0.95), "n": len(v)} for label, v in t.pages.items() if v
-    }
+    return {label: {"p50": statistics.median(v), "p95": pct(v, 0.95), "n": len(v)} for label, v in t.pages.items() if v}
 
 
 def print_report(results: dict[str, Any]) -> None:
@@ -366,21 +411,34 @@ def print_report(results: dict[str, Any]) -> None:
     print(f"\nrequests that failed: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
 
 
-def measure(dataset: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    plan = json.loads(run([PY, "bench/seed.py", "plan", dataset], env, capture=True))
-    flush_cache(env["REDIS_URL"])
-    with served(env, args.port, args.workers):
-        browsers = {w["role"]: sign_in(args.port, w["email"], plan["password"], plan["totp_secret"]) for w in plan["walks"]}
-        sequential(browsers, plan, 1)  # warm every worker's caches and connections
-        seq = sequential(browsers, plan, args.rounds)
-        busy, busy_rps = concurrent(browsers, plan, args.users, args.seconds, (0, 0))
-        office, office_rps = concurrent(browsers, plan, 2 * args.users, args.seconds, (1.0, 4.0))
-    print(f"  {dataset}: measured ({seq.count + busy.count + office.count} requests)", flush=True)
+def measure(envs: dict[str, dict[str, str]], args: argparse.Namespace) -> dict[str, Any]:
+    plans = {d: json.loads(run([PY, "bench/seed.py", "plan", d], envs[d], capture=True)) for d in envs}
+    flush_cache(args.redis_url)
+    sockets = {d: f"{args.socket_dir}/kinfolk-bench-{d}.sock" for d in envs}
+    with contextlib.ExitStack() as stack:
+        for d, env in envs.items():
+            stack.enter_context(served(env, sockets[d], args.workers))
+        browsers = {
+            d: {
+                w["role"]: sign_in(sockets[d], w["email"], plans[d]["password"], plans[d]["totp_secret"])
+                for w in plans[d]["walks"]
+            }
+            for d in envs
+        }
+        sequential(browsers, plans, 1)  # warm every worker's caches and connections
+        seq = sequential(browsers, plans, args.rounds)
+        print("  one user at a time: done", flush=True)
+        busy = in_turns(browsers, plans, args.users, args.seconds, (0, 0), args.slice)
+        print(f"  {args.users} busy users: done", flush=True)
+        office = in_turns(browsers, plans, 2 * args.users, args.seconds, (1.0, 4.0), args.slice)
     return {
-        "sequential": summarise(seq),
-        "busy": {"pages": summarise(busy), "rps": busy_rps},
-        "office": {"pages": summarise(office), "rps": office_rps},
-        "errors": seq.errors + busy.errors + office.errors,
+        d: {
+            "sequential": summarise(seq[d]),
+            "busy": {"pages": busy[d]["pages"], "rps": busy[d]["rps"]},
+            "office": {"pages": office[d]["pages"], "rps": office[d]["rps"]},
+            "errors": seq[d].errors + busy[d]["errors"] + office[d]["errors"],
+        }
+        for d in envs
     }
 
 
@@ -389,19 +447,20 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="county size, 1.0 = 20,000 families")
     parser.add_argument("--quick", action="store_true", help="short phases (5 rounds, 10 s each)")
     parser.add_argument("--reuse", action="store_true", help="keep the databases of a previous run")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kinfolk_load"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kinfolk_load"),
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8014")))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--json", type=Path, help="write the figures here too")
-    parser.add_argument("--only", choices=DATASETS, help="measure one dataset (no ratios)")
+    parser.add_argument("--socket-dir", default=tempfile.gettempdir(), help="where gunicorn's Unix sockets go")
     args = parser.parse_args()
-    args.rounds, args.seconds = (5, 10.0) if args.quick else (15, 30.0)
-    envs = {d: environment(f"{args.database_url}_{d}", args.redis_url, args.port) for d in DATASETS}
-    datasets = [args.only] if args.only else list(DATASETS)
+    args.rounds, args.seconds, args.slice = (5, 10.0, 5.0) if args.quick else (15, 30.0, 10.0)
+    envs = {d: environment(f"{args.database_url}_{d}", args.redis_url) for d in DATASETS}
     print("Preparing databases", flush=True)
-    for dataset in datasets:
+    for dataset in DATASETS:
         name = urlsplit(envs[dataset]["DATABASE_URL"]).path.lstrip("/")
         if args.reuse and database_exists(args.database_url, name):
             print(f"  {dataset}: reusing {name}")
@@ -409,16 +468,12 @@ def main() -> None:
             continue
         recreate_database(args.database_url, name)
         prepare(dataset, envs[dataset], args.scale)
-    print("Measuring", flush=True)
+    print("Measuring (demo and county in turn)", flush=True)
     results: dict[str, Any] = {"users": {"busy": args.users, "office": 2 * args.users}, "scale": args.scale}
-    for dataset in datasets:
-        results[dataset] = measure(dataset, envs[dataset], args)
+    results.update(measure(envs, args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-    if not args.only:
-        print_report(results)
-    else:
-        print(json.dumps(results[args.only]["sequential"], indent=1))
+    print_report(results)
 
 
 if __name__ == "__main__":

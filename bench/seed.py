@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
 import sys
 import time
 import uuid
@@ -63,7 +62,7 @@ from supervision.models import (  # noqa: E402
 )
 
 # The bench's authenticator secret and password: bench databases only, never a real one.
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # nosec B105
 PASSWORD = "kinfolk-bench-2026"  # noqa: S105  # nosec B105
 DEMO_PASSWORD = "kinfolk-demo-2026"  # noqa: S105  # nosec B105  (accounts/demo.py)
 
@@ -91,8 +90,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one linear build)
-    rnd = random.Random(12)  # noqa: S311  # nosec B311  (synthetic data)
+def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0912, PLR0915  (one linear build)
     n_teams = max(3, round(102 * scale))
     n_families = round(20_000 * scale)
     now = timezone.now()
@@ -118,7 +116,11 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
             email = f"staff{n}@county.test"
             if t == 0 and kind in ("manager", "gcs"):
                 email = COUNTY_LOGINS[Role.MANAGER if kind == "manager" else Role.GCS_COORDINATOR]
-            if t == 0 and kind == "practitioner" and not any(e.email == COUNTY_LOGINS[Role.PRACTITIONER] for e in users):
+            if (
+                t == 0
+                and kind == "practitioner"
+                and not any(e.email == COUNTY_LOGINS[Role.PRACTITIONER] for e in users)
+            ):
                 email = COUNTY_LOGINS[Role.PRACTITIONER]
             users.append(User(email=email, full_name=f"{FIRST[n % 12]} {LAST[(n // 12) % 12]} {n}", password=password))
             role_of.append(
@@ -134,21 +136,23 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
     for role, count in others:
         for k in range(count):
             email = COUNTY_LOGINS[role] if k == 0 else f"{role.name.lower()}{k}@county.test"
-            users.append(User(email=email, full_name=f"{role.value} {k}", password=password, is_staff=role == Role.ADMINISTRATOR))
+            users.append(
+                User(email=email, full_name=f"{role.value} {k}", password=password, is_staff=role == Role.ADMINISTRATOR)
+            )
             role_of.append(role.value)
             team_of.append(None)
     users = User.objects.bulk_create(users, batch_size=1000)
     User.groups.through.objects.bulk_create(
         User.groups.through(user_id=u.pk, group_id=roles[r].pk) for u, r in zip(users, role_of, strict=True)
     )
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
-    )
+    EmailAddress.objects.bulk_create(EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users)
     Team.members.through.objects.bulk_create(
         Team.members.through(team_id=t, user_id=u.pk) for u, t in zip(users, team_of, strict=True) if t is not None
     )
     staff = {team.pk: [u for u, t in zip(users, team_of, strict=True) if t == team.pk] for team in teams}
-    Team.managers.through.objects.bulk_create(Team.managers.through(team_id=t, user_id=s[0].pk) for t, s in staff.items())
+    Team.managers.through.objects.bulk_create(
+        Team.managers.through(team_id=t, user_id=s[0].pk) for t, s in staff.items()
+    )
 
     # --- families and children
     families = Family.objects.bulk_create(
@@ -197,8 +201,13 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
         )
         for t, team in enumerate(teams)
     )
-    disciplines = [Discipline.CHAIR, Discipline.SOCIAL_WORKER, Discipline.SOCIAL_WORKER, Discipline.DOMESTIC_ABUSE,
-                   Discipline.ADULT_MENTAL_HEALTH]
+    disciplines = [
+        Discipline.CHAIR,
+        Discipline.SOCIAL_WORKER,
+        Discipline.SOCIAL_WORKER,
+        Discipline.DOMESTIC_ABUSE,
+        Discipline.ADULT_MENTAL_HEALTH,
+    ]
     GroupMember.objects.bulk_create(
         GroupMember(group=g, user=staff[g.team_id][k], discipline=disciplines[k]) for g in groups for k in range(5)
     )
@@ -209,13 +218,26 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
         for k in range(13):
             start = _at(first + dt.timedelta(weeks=4 * k), 10)
             meetings.append(
-                Meeting(kind=MeetingKind.GCS_SESSION, title=f"Group Case Supervision – {g.team.name}", team_id=g.team_id,
-                        start=start, end=start + dt.timedelta(hours=2), location=g.location,
-                        organiser_id=g.coordinator_id, uid=f"{uuid.uuid4()}@kinfolk", link_path="/gcs/")
+                Meeting(
+                    kind=MeetingKind.GCS_SESSION,
+                    title=f"Group Case Supervision – {g.team.name}",
+                    team_id=g.team_id,
+                    start=start,
+                    end=start + dt.timedelta(hours=2),
+                    location=g.location,
+                    organiser_id=g.coordinator_id,
+                    uid=f"{uuid.uuid4()}@kinfolk",
+                    link_path="/gcs/",
+                )
             )
             sessions.append(
-                SupervisionSession(group=g, start=start, end=start + dt.timedelta(hours=2), location=g.location,
-                                   papers_due_at=start - dt.timedelta(days=3))
+                SupervisionSession(
+                    group=g,
+                    start=start,
+                    end=start + dt.timedelta(hours=2),
+                    location=g.location,
+                    papers_due_at=start - dt.timedelta(days=3),
+                )
             )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=2000)
     for session, meeting in zip(sessions, meetings, strict=True):
@@ -236,11 +258,27 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
     reminders = []
     for s, m in zip(sessions, meetings, strict=True):
         for u in members[s.group_id]:
-            reminders.append(Reminder(key=f"gcs-session:{s.pk}", recipient_email=u.email, user=u, meeting=m,
-                                      template="supervision/session_reminder", due_at=s.start - dt.timedelta(days=1)))
+            reminders.append(
+                Reminder(
+                    key=f"gcs-session:{s.pk}",
+                    recipient_email=u.email,
+                    user=u,
+                    meeting=m,
+                    template="supervision/session_reminder",
+                    due_at=s.start - dt.timedelta(days=1),
+                )
+            )
         for u in members[s.group_id][1:3]:
-            reminders.append(Reminder(key=f"gcs-papers:{s.pk}", recipient_email=u.email, user=u, meeting=m,
-                                      template="supervision/papers_reminder", due_at=s.papers_due_at))
+            reminders.append(
+                Reminder(
+                    key=f"gcs-papers:{s.pk}",
+                    recipient_email=u.email,
+                    user=u,
+                    meeting=m,
+                    template="supervision/papers_reminder",
+                    due_at=s.papers_due_at,
+                )
+            )
     Reminder.objects.bulk_create(reminders, batch_size=5000)
 
     # --- one group (team 1's) with two years of minutes: 26 sessions, 350 actions.
@@ -262,8 +300,12 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
         for k in range(26)
     )
     items = AgendaItem.objects.bulk_create(
-        AgendaItem(session=s, family=team_families[(k * 7 + p) % len(team_families)], presenter=team_staff[1 + p % 4],
-                   position=p + 1)
+        AgendaItem(
+            session=s,
+            family=team_families[(k * 7 + p) % len(team_families)],
+            presenter=team_staff[1 + p % 4],
+            position=p + 1,
+        )
         for k, s in enumerate(past)
         for p in range(7)
     )
@@ -307,7 +349,11 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
                 subject="Group Case Supervision tomorrow",
                 text="A reminder. " * 40,
                 message_id=f"<bench.{n}@kinfolk>",
-                status=OutboxStatus.DEAD if n % 400 == 0 else OutboxStatus.PENDING if n % 97 == 0 else OutboxStatus.SENT,
+                status=OutboxStatus.DEAD
+                if n % 400 == 0
+                else OutboxStatus.PENDING
+                if n % 97 == 0
+                else OutboxStatus.SENT,
                 attempts=1,
                 created_at=now - dt.timedelta(minutes=20 * n),
                 sent_at=now - dt.timedelta(minutes=20 * n),
@@ -316,7 +362,6 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0915  (one l
         ),
         batch_size=2000,
     )
-    del rnd
     return {
         "teams": n_teams,
         "staff": len(users),

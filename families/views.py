@@ -19,6 +19,7 @@ from families.permissions import (
     get_care_leaver_for_user,
     get_family_for_user,
 )
+from families.selectors import counted_page
 
 PAGE_SIZE = 25
 FAMILY_SEARCH_KEY = "kf_family_search"
@@ -61,7 +62,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
             families = families.open()
     else:
         families = families.open()
-    page = Paginator(families.order_by("case_reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(families.order_by("case_reference"), request.GET.get("page"), PAGE_SIZE)
     return render(request, "families/family_list.html", {"form": form, "page_obj": page, "searched": bool(data)})
 
 

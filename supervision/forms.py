@@ -119,9 +119,7 @@ class MemberSearchForm(forms.Form):
         if not self.is_valid() or len(self.cleaned_data["person"]) < 2:
             return None
         text = self.cleaned_data["person"]
-        matches = member_candidates(group).filter(
-            models.Q(full_name__icontains=text) | models.Q(email__icontains=text)
-        )
+        matches = member_candidates(group).filter(models.Q(full_name__icontains=text) | models.Q(email__icontains=text))
         return list(matches[: MEMBER_SEARCH_RESULTS + 1])
 
 

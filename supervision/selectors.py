@@ -86,18 +86,22 @@ def families_due(
     now = now or timezone.now()
     families, reference = _due_families(group=group, session=session, now=now)
     due = list(families.select_related("allocated_practitioner"))
-    last: dict[int, dt.datetime] = dict(
-        AgendaItem.objects.filter(
-            family_id__in=[f.pk for f in due],
-            session__group=group,
-            session__status=SessionStatus.SCHEDULED,
-            session__start__lt=reference,
+    last: dict[int, dt.datetime] = (
+        dict(
+            AgendaItem.objects.filter(
+                family_id__in=[f.pk for f in due],
+                session__group=group,
+                session__status=SessionStatus.SCHEDULED,
+                session__start__lt=reference,
+            )
+            .order_by()
+            .values("family_id")
+            .annotate(last=Max("session__start"))
+            .values_list("family_id", "last")
         )
-        .order_by()
-        .values("family_id")
-        .annotate(last=Max("session__start"))
-        .values_list("family_id", "last")
-    ) if due else {}
+        if due
+        else {}
+    )
     rows = [DueFamily(family=f, last_discussed=last.get(f.pk)) for f in due]
     rows.sort(key=lambda r: (r.last_discussed is not None, r.last_discussed or now, r.family.case_reference))
     return rows
