@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Team
 from core import audit
+from core.pagination import counted_page
 from families.forms import FamilySearchForm
 from families.permissions import (
     care_leavers_visible_to,
@@ -19,7 +20,6 @@ from families.permissions import (
     get_care_leaver_for_user,
     get_family_for_user,
 )
-from families.selectors import counted_page
 
 PAGE_SIZE = 25
 FAMILY_SEARCH_KEY = "kf_family_search"

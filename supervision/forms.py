@@ -14,6 +14,7 @@ from core.localtime import clock_change_problem, local_datetime_or_error
 from diary.models import AttendeeResponse
 from families.models import Family
 from supervision.models import (
+    Action,
     ActionStatus,
     AttendanceStatus,
     Discipline,
@@ -337,8 +338,19 @@ class ActionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = Family.objects.filter(gcs_actions__group=group).distinct()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = User.objects.filter(gcs_actions__group=group).distinct().order_by("full_name")  # type: ignore[attr-defined]
+        # Only the families and owners this group's actions hold: by id subqueries (no join
+        # and DISTINCT over every action), reading only the columns the options show.
+        actions = Action.objects.filter(group=group).order_by()
+        self.fields["family"].queryset = (  # type: ignore[attr-defined]
+            Family.objects.filter(pk__in=actions.values("family_id"))
+            .only("pk", "case_reference")
+            .order_by("case_reference")
+        )
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(pk__in=actions.values("owner_id"))
+            .only("pk", "full_name", "email")
+            .order_by("full_name")
+        )
 
 
 ROLE_CAN_CREATE = (Role.GCS_COORDINATOR, Role.MANAGER)
