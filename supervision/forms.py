@@ -329,27 +329,26 @@ class CorrectionForm(forms.Form):
 
 
 class ActionFilterForm(forms.Form):
+    """Filters that offer only what the group's actions hold.
+
+    The family is typed (its case reference), not chosen: a group with two years of
+    actions would list a hundred families in a select. The owners are the few people
+    who hold the group's actions.
+    """
+
     status = forms.ChoiceField(
         required=False,
         choices=[("", "All"), (ActionStatus.OPEN, "Open"), ("overdue", "Overdue"), (ActionStatus.DONE, "Done")],
     )
-    family = FamilyChoiceField(queryset=Family.objects.none(), required=False, empty_label="All families")
+    family = forms.CharField(label="Case reference", required=False, max_length=30, strip=True)
     owner = UserChoiceField(queryset=User.objects.none(), required=False, empty_label="All owners")
 
     def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the families and owners this group's actions hold: by id subqueries (no join
-        # and DISTINCT over every action), reading only the columns the options show.
-        actions = Action.objects.filter(group=group).order_by()
-        self.fields["family"].queryset = (  # type: ignore[attr-defined]
-            Family.objects.filter(pk__in=actions.values("family_id"))
-            .only("pk", "case_reference")
-            .order_by("case_reference")
-        )
+        # By an id subquery (no join and DISTINCT over every action), reading only what the options show.
+        owners = Action.objects.filter(group=group).order_by().values("owner_id")
         self.fields["owner"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(pk__in=actions.values("owner_id"))
-            .only("pk", "full_name", "email")
-            .order_by("full_name")
+            User.objects.filter(pk__in=owners).only("pk", "full_name", "email").order_by("full_name")
         )
 
 

@@ -301,7 +301,12 @@ def group_members(group: SupervisionGroup) -> list[GroupMember]:
 
 
 def actions_for_group(
-    *, group: SupervisionGroup, status: str = "", family_id: int | None = None, owner_id: int | None = None
+    *,
+    group: SupervisionGroup,
+    status: str = "",
+    family_id: int | None = None,
+    case_reference: str = "",
+    owner_id: int | None = None,
 ) -> QuerySet[Action]:
     actions = Action.objects.filter(group=group).select_related("owner", "family", "item__session")
     if status == "overdue":
@@ -310,6 +315,8 @@ def actions_for_group(
         actions = actions.filter(status=status)
     if family_id:
         actions = actions.filter(family_id=family_id)
+    if case_reference:
+        actions = actions.filter(family__case_reference__iexact=case_reference)
     if owner_id:
         actions = actions.filter(owner_id=owner_id)
     return actions.order_by("status", "due_on", "pk")

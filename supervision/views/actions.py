@@ -34,7 +34,7 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         filters = {
             "status": data["status"] or "",
-            "family_id": data["family"].pk if data["family"] else None,
+            "case_reference": data["family"],
             "owner_id": data["owner"].pk if data["owner"] else None,
         }
     with transaction.atomic():

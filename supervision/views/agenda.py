@@ -16,6 +16,9 @@ from supervision import forms, selectors, services
 from supervision.permissions import get_item_for_user, get_session_for_user
 from supervision.views.common import GET_POST, add_errors, flash_error
 
+# The families waiting longest are listed; a team of 200 families would otherwise list them all.
+DUE_SHOWN = 30
+
 
 @login_required
 @GET_POST
@@ -32,8 +35,10 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("supervision:session_detail", pk=session.pk)
     with transaction.atomic():
         due = selectors.families_due(group=session.group, session=session)
-        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
-    return render(request, "supervision/agenda_add.html", {"session": session, "form": form, "due": due})
+        shown = due[:DUE_SHOWN]
+        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in shown])
+    context = {"session": session, "form": form, "due": shown, "due_total": len(due)}
+    return render(request, "supervision/agenda_add.html", context)
 
 
 @login_required

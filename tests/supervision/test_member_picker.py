@@ -154,3 +154,15 @@ def test_families_due_for_a_session_leaves_out_those_on_its_agenda(
     families = [r.family for r in selectors.families_due(group=north_group, session=session)]
     assert waiting in families and on_agenda not in families
     assert isinstance(session.start, dt.datetime)
+
+
+def test_the_add_a_family_page_lists_the_thirty_waiting_longest_and_offers_to_add_them_all(
+    north_group: SupervisionGroup, north: Team, alice: User, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    session = gcs.make_session(group=north_group)
+    for _ in range(32):
+        factories.make_family(team=north, practitioner=alice)
+    total = selectors.families_due_count(group=north_group)
+    response = client_for(gina).get(f"/gcs/sessions/{session.pk}/agenda/add/")
+    assert len(response.context["due"]) == 30
+    assert f"Add all {total} to the agenda" in response.content.decode()
