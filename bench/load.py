@@ -396,7 +396,8 @@ def print_report(results: dict[str, Any]) -> None:
         c = county["sequential"].get(label)
         if c is None:
             continue
-        flag = "" if c["p50"] <= max(1.3 * d["p50"], d["p50"] + 3) and c["p50"] < 100 else "  <--"
+        flags = [text for bad, text in ((c["p50"] > 1.3 * d["p50"], "over 1.3x"), (c["p50"] >= 100, "100 ms+")) if bad]
+        flag = f"  <-- {', '.join(flags)}" if flags else ""
         print(
             f"{label:<30} {d['p50']:>9.1f} {d['p95']:>7.1f} {c['p50']:>11.1f} {c['p95']:>7.1f} "
             f"{c['p50'] / d['p50']:>6.2f}{flag}"

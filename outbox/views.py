@@ -46,7 +46,8 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", OutboxStatus.DEAD)
     if status not in OutboxStatus.values:
         status = OutboxStatus.DEAD
-    rows = OutboxMessage.objects.filter(status=status).defer("text", "html", "calendar")
+    # The newest COUNT_LIMIT of a status are listed, so the page's own count is bounded too.
+    rows = OutboxMessage.objects.filter(status=status).defer("text", "html", "calendar")[:COUNT_LIMIT]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     statuses = [(value, label, _count_up_to(value)) for value, label in OutboxStatus.choices]
     return render(

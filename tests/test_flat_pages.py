@@ -130,3 +130,12 @@ def test_postgresql_searches_names_with_trigram_indexes_and_never_compiles_a_que
         "families_family_name_trgm",
         "families_family_case_reference_trgm",
     }
+
+
+def test_the_outbox_lists_the_newest_thousand_of_a_status(
+    ada: User, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_views, "COUNT_LIMIT", 5)
+    _messages(7, OutboxStatus.SENT)
+    page = client_for(ada).get(reverse("outbox:outbox_list") + "?status=sent").context["page_obj"]
+    assert (len(page.object_list), page.paginator.count) == (5, 5)
