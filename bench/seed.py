@@ -401,7 +401,7 @@ def plan(dataset: str) -> dict[str, Any]:
     assert child is not None
     g, s = f"/gcs/groups/{group.pk}", f"/gcs/sessions/{upcoming.pk}"
     search = child.last_name[:5]
-    walks: dict[str, list[tuple[str, str]]] = {
+    walks: dict[Role, list[tuple[str, str]]] = {
         Role.PRACTITIONER: [
             ("home", "/"),
             ("family list", "/families/"),

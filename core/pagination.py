@@ -23,9 +23,9 @@ def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[An
     rows = list(queryset.annotate(full_count=Window(Count("*")))[start : start + per_page])
     paginator: Paginator[Any] = Paginator(queryset, per_page)
     if rows:
-        paginator.count = rows[0].full_count  # type: ignore[misc]  # cached_property, set before it is read
+        paginator.count = rows[0].full_count  # cached_property: set before it is read
         return Page(rows, wanted, paginator)
     if wanted == 1:
-        paginator.count = 0  # type: ignore[misc]
+        paginator.count = 0
         return Page([], 1, paginator)
     return counted_page(queryset, paginator.num_pages, per_page)

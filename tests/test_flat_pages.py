@@ -3,6 +3,7 @@ need-to-know conditions the database can answer from its indexes (docs/performan
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -108,7 +109,7 @@ def test_the_user_list_shows_fifty_accounts_a_page_and_every_locked_account(
         factories.make_user(f"zz{n:02d}@example.gov.uk", full_name=f"Zz {n:02d}", mfa=False)
     locked = User.objects.get(email="zz54@example.gov.uk")
     now = timezone.now()
-    locked.sign_in_locks.create(locked_until=now + timezone.timedelta(minutes=15), failures=5)
+    locked.sign_in_locks.create(locked_until=now + dt.timedelta(minutes=15), failures=5)
     client = client_for(ada)
     first = client.get(reverse("accounts:user_list")).content.decode()
     assert "zz00@example.gov.uk" in first and "zz54@example.gov.uk" in first  # the locked account, in its table
