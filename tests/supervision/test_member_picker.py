@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from supervision import selectors
 from supervision.forms import MEMBER_SEARCH_RESULTS
 from supervision.models import SupervisionGroup
 from tests import factories
+from tests.browser import assert_accessible, log_in
 from tests.supervision import factories as gcs
 from tests.supervision.helpers import held_session
 
@@ -166,3 +168,21 @@ def test_the_add_a_family_page_lists_the_thirty_waiting_longest_and_offers_to_ad
     response = client_for(gina).get(f"/gcs/sessions/{session.pk}/agenda/add/")
     assert len(response.context["due"]) == 30
     assert f"Add all {total} to the agenda" in response.content.decode()
+
+
+@pytest.mark.browser
+def test_the_coordinator_finds_a_person_as_they_type_and_adds_them(
+    browser_page: Any, live_server: Any, north_group: SupervisionGroup, gina: User
+) -> None:
+    (person,) = _practitioners(1, name="Robin")
+    page = browser_page
+    log_in(page, live_server.url, gina)
+    page.goto(f"{live_server.url}/gcs/groups/{north_group.pk}/")
+    page.get_by_label("Find a person by name or email address").press_sequentially("rob")
+    page.get_by_label(f"Robin 0 ({person.email})").check()  # swapped in by htmx, no page load
+    assert page.url.endswith(f"/gcs/groups/{north_group.pk}/")
+    assert_accessible(page)
+    page.get_by_label("Discipline").select_option("social_worker")
+    page.get_by_role("button", name="Add member").click()
+    assert "added and invited" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert north_group.members.filter(user=person).exists()
