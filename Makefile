@@ -8,13 +8,14 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots mutate
+.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots mutate bench-load
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff (lint and format check), mypy, import-linter (the app layering) and bandit"
 	@echo "make mutate mutation testing of the permission, middleware, upload and minutes modules (docs/testing.md)"
+	@echo "make bench-load  the load benchmark: demo borough and a county under gunicorn (docs/performance.md)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +65,11 @@ MODULES ?=
 JOBS ?= 1
 mutate: install
 	$(PY) -m bench.mutate $(MODULES) --jobs $(JOBS)
+
+# Needs PostgreSQL and Redis on this machine (BENCH_DATABASE_URL, BENCH_REDIS_URL to point elsewhere);
+# `make bench-load BENCH_ARGS="--scale 0.1 --quick"` for a short run.
+bench-load: install
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

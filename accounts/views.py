@@ -23,23 +23,29 @@ from accounts.forms import AcceptInvitationForm, AuditFilterForm, InviteUserForm
 from accounts.models import AccountLock, Invitation, User
 from accounts.permissions import require_role_perm
 from core.models import AuditEvent
+from core.pagination import counted_page
+
+USERS_PER_PAGE = 50
 
 
 @login_required
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     require_role_perm(request.user, "accounts.manage_users")
-    users = list(
-        User.objects.prefetch_related(
-            "groups", "teams", Prefetch("sign_in_locks", AccountLock.objects.active(), to_attr="active_locks")
-        ).order_by("full_name")
+    active_locks = Prefetch("sign_in_locks", AccountLock.objects.active(), to_attr="active_locks")
+    # A page of accounts at a time (a county has hundreds of staff): the prefetches read only its rows.
+    users = counted_page(
+        User.objects.prefetch_related("groups", "teams", active_locks).order_by("full_name", "email"),
+        request.GET.get("page"),
+        USERS_PER_PAGE,
     )
     invitations = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")[:50]
-    locked_users = [u for u in users if u.active_locks]  # active_locks: set by the Prefetch
+    locked = AccountLock.objects.active().values("user_id")
+    locked_users = list(User.objects.filter(pk__in=locked).prefetch_related(active_locks).order_by("full_name"))
     return render(
         request,
         "accounts/user_list.html",
-        {"users": users, "invitations": invitations, "locked_users": locked_users},
+        {"users": users, "page_obj": users, "invitations": invitations, "locked_users": locked_users},
     )
 
 

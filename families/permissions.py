@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, Team, User
@@ -30,15 +30,28 @@ def _case_access(user: Any, worker_field: str) -> Q | None:
     if not is_active_user(user):
         return None
     roles = user.role_names
-    # Team ids as subqueries rather than joins through the membership tables:
-    # an OR across joins defeats the indexes on PostgreSQL (bench/family_pages.py).
-    member_of = Q(team_id__in=Team.members.through.objects.filter(user=user).values("team_id"))
+    case_roles = Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles
+    if not case_roles and Role.MANAGER.value not in roles:
+        return None
+    # The user's team ids as values, read in one query, not as subqueries or joins:
+    # `allocated to them OR team_id IN (1, 2)` lets PostgreSQL combine the two indexes
+    # (a bitmap OR), where an OR across a subquery or a join scans every family
+    # (bench/load.py, docs/performance.md).
+    member_of: set[int] = set()
+    managed: set[int] = set()
+    memberships = (
+        Team.members.through.objects.filter(user=user)
+        .values_list("team_id", Value(False))
+        .union(Team.managers.through.objects.filter(user=user).values_list("team_id", Value(True)), all=True)
+    )
+    for team_id, manages in memberships:
+        (managed if manages else member_of).add(team_id)
     condition: Q | None = None
-    if Role.PRACTITIONER.value in roles or Role.GCS_COORDINATOR.value in roles:
-        condition = Q(**{worker_field: user}) | member_of
+    if case_roles:
+        condition = Q(**{worker_field: user}) | Q(team_id__in=sorted(member_of))
     if Role.MANAGER.value in roles:
-        managed = Q(team_id__in=Team.managers.through.objects.filter(user=user).values("team_id")) | member_of
-        condition = managed if condition is None else condition | managed
+        teams = Q(team_id__in=sorted(member_of | managed))
+        condition = teams if condition is None else condition | teams
     return condition
 
 

@@ -49,6 +49,8 @@ class OutboxMessage(models.Model):
                 condition=Q(status="pending"),
                 name="outbox_pending_due_idx",
             ),
+            # The administrator's outbox page: one status, newest first, and its bounded counts.
+            models.Index(fields=["status", "-created_at", "-id"], name="outbox_status_newest_idx"),
         ]
 
     def __str__(self) -> str:

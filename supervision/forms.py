@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 
 from accounts.models import Role, Team, User
@@ -13,6 +14,7 @@ from core.localtime import clock_change_problem, local_datetime_or_error
 from diary.models import AttendeeResponse
 from families.models import Family
 from supervision.models import (
+    Action,
     ActionStatus,
     AttendanceStatus,
     Discipline,
@@ -79,13 +81,48 @@ class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
+MEMBER_SEARCH_RESULTS = 20
+
+
+def member_candidates(group: SupervisionGroup) -> QuerySet[User]:
+    """Everyone who may join the group: active users of a GCS role who are not yet members."""
+    return gcs_users().exclude(gcs_memberships__group=group)
+
+
 class MemberForm(forms.Form):
-    user = UserChoiceField(queryset=User.objects.none(), label="Person")
+    """Add a member, chosen from a search rather than a list of every GCS user in the council.
+
+    Validates against everyone who may join (one lookup by id); `found` limits what is
+    rendered to the people matching the coordinator's search.
+    """
+
+    user = UserChoiceField(queryset=User.objects.none(), label="Person", widget=forms.RadioSelect, empty_label=None)
     discipline = forms.ChoiceField(choices=Discipline.choices)
 
-    def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, group: SupervisionGroup, found: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = gcs_users().exclude(gcs_memberships__group=group)  # type: ignore[attr-defined]
+        field = self.fields["user"]
+        field.queryset = member_candidates(group)  # type: ignore[attr-defined]
+        if found is not None:
+            # Only the people found are rendered (a ModelChoiceField would list every candidate).
+            field.choices = [(u.pk, field.label_from_instance(u)) for u in found]  # type: ignore[attr-defined]
+
+
+class MemberSearchForm(forms.Form):
+    person = forms.CharField(
+        label="Find a person by name or email address",
+        required=False,
+        max_length=100,
+        strip=True,
+    )
+
+    def found(self, group: SupervisionGroup) -> list[User] | None:
+        """Up to MEMBER_SEARCH_RESULTS people matching the search, or None before a search."""
+        if not self.is_valid() or len(self.cleaned_data["person"]) < 2:
+            return None
+        text = self.cleaned_data["person"]
+        matches = member_candidates(group).filter(models.Q(full_name__icontains=text) | models.Q(email__icontains=text))
+        return list(matches[: MEMBER_SEARCH_RESULTS + 1])
 
 
 class DiariseForm(forms.Form):
@@ -354,17 +391,27 @@ class CorrectionForm(forms.Form):
 
 
 class ActionFilterForm(forms.Form):
+    """Filters that offer only what the group's actions hold.
+
+    The family is typed (its case reference), not chosen: a group with two years of
+    actions would list a hundred families in a select. The owners are the few people
+    who hold the group's actions.
+    """
+
     status = forms.ChoiceField(
         required=False,
         choices=[("", "All"), (ActionStatus.OPEN, "Open"), ("overdue", "Overdue"), (ActionStatus.DONE, "Done")],
     )
-    family = FamilyChoiceField(queryset=Family.objects.none(), required=False, empty_label="All families")
+    family = forms.CharField(label="Case reference", required=False, max_length=30, strip=True)
     owner = UserChoiceField(queryset=User.objects.none(), required=False, empty_label="All owners")
 
     def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = Family.objects.filter(gcs_actions__group=group).distinct()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = User.objects.filter(gcs_actions__group=group).distinct().order_by("full_name")  # type: ignore[attr-defined]
+        # By an id subquery (no join and DISTINCT over every action), reading only what the options show.
+        owners = Action.objects.filter(group=group).order_by().values("owner_id")
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(pk__in=owners).only("pk", "full_name", "email").order_by("full_name")
+        )
 
 
 ROLE_CAN_CREATE = (Role.GCS_COORDINATOR, Role.MANAGER)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,35 +46,69 @@ class DueFamily:
         return (timezone.localdate() - timezone.localtime(self.last_discussed).date()).days
 
 
+def _due_families(
+    *, group: SupervisionGroup, session: SupervisionSession | None, now: dt.datetime
+) -> tuple[QuerySet[Family], dt.datetime]:
+    """The team's open families with no discussion in this group between the cutoff and the reference time.
+
+    "Last discussed before the cutoff, or never" is the same set as "not discussed since
+    the cutoff": a NOT EXISTS the planner answers from the agenda items' indexes, with no
+    MAX to compute per family.
+    """
+    reference = session.start if session is not None else now
+    cutoff = reference - dt.timedelta(days=group.discussion_interval_days)
+    recent = AgendaItem.objects.filter(
+        family=OuterRef("pk"),
+        session__group=group,
+        session__status=SessionStatus.SCHEDULED,
+        session__start__gte=cutoff,
+    )
+    if session is not None:
+        recent = recent.filter(session__start__lt=reference)
+    # Without a session, a family on an agenda today or later is planned, not due: a family
+    # discussed this morning, or on next week's agenda, is never listed as "due".
+    families = Family.objects.open().filter(team_id=group.team_id).filter(~Exists(recent))
+    if session is not None:
+        families = families.exclude(gcs_items__session=session)
+    return families, reference
+
+
+def families_due_count(*, group: SupervisionGroup, now: dt.datetime | None = None) -> int:
+    """How many of the team's families are due for discussion: one aggregate query."""
+    families, _ = _due_families(group=group, session=None, now=now or timezone.now())
+    return families.count()
+
+
 def families_due(
     *, group: SupervisionGroup, session: SupervisionSession | None = None, now: dt.datetime | None = None
 ) -> list[DueFamily]:
     """The team's open families not discussed in the last N days (never-discussed first, then oldest).
 
     Families already on `session`'s agenda are left out; without a session, so are
-    families on any agenda from today on. One query.
+    families on any agenda from today on. Two queries whatever the team's
+    size: the due families, then when each was last discussed (one GROUP BY over this
+    group's agenda items for those families).
     """
     now = now or timezone.now()
-    reference = session.start if session is not None else now
-    cutoff = reference - dt.timedelta(days=group.discussion_interval_days)
-    discussions = AgendaItem.objects.filter(
-        family=OuterRef("pk"), session__group=group, session__status=SessionStatus.SCHEDULED
+    families, reference = _due_families(group=group, session=session, now=now)
+    due = list(families.select_related("allocated_practitioner"))
+    last: dict[int, dt.datetime] = (
+        dict(
+            AgendaItem.objects.filter(
+                family_id__in=[f.pk for f in due],
+                session__group=group,
+                session__status=SessionStatus.SCHEDULED,
+                session__start__lt=reference,
+            )
+            .order_by()
+            .values("family_id")
+            .annotate(last=Max("session__start"))
+            .values_list("family_id", "last")
+        )
+        if due
+        else {}
     )
-    if session is not None:
-        discussions = discussions.filter(session__start__lt=reference)
-    # Without a session, a family on an agenda today or later is planned, not due: a family
-    # discussed this morning, or on next week's agenda, is never listed as "due".
-    last = discussions.order_by().values("family").annotate(last=Max("session__start")).values("last")
-    families = (
-        Family.objects.open()
-        .filter(team_id=group.team_id)
-        .select_related("allocated_practitioner")
-        .annotate(last_discussed=Subquery(last))
-        .filter(Q(last_discussed__isnull=True) | Q(last_discussed__lt=cutoff))
-    )
-    if session is not None:
-        families = families.exclude(gcs_items__session=session)
-    rows = [DueFamily(family=f, last_discussed=f.last_discussed) for f in families]  # type: ignore[attr-defined]
+    rows = [DueFamily(family=f, last_discussed=last.get(f.pk)) for f in due]
     rows.sort(key=lambda r: (r.last_discussed is not None, r.last_discussed or now, r.family.case_reference))
     return rows
 
@@ -310,7 +344,12 @@ def group_members(group: SupervisionGroup) -> list[GroupMember]:
 
 
 def actions_for_group(
-    *, group: SupervisionGroup, status: str = "", family_id: int | None = None, owner_id: int | None = None
+    *,
+    group: SupervisionGroup,
+    status: str = "",
+    family_id: int | None = None,
+    case_reference: str = "",
+    owner_id: int | None = None,
 ) -> QuerySet[Action]:
     actions = Action.objects.filter(group=group).select_related("owner", "family", "item__session")
     if status == "overdue":
@@ -319,6 +358,8 @@ def actions_for_group(
         actions = actions.filter(status=status)
     if family_id:
         actions = actions.filter(family_id=family_id)
+    if case_reference:
+        actions = actions.filter(family__case_reference__iexact=case_reference)
     if owner_id:
         actions = actions.filter(owner_id=owner_id)
     return actions.order_by("status", "due_on", "pk")

@@ -16,6 +16,9 @@ from supervision import forms, selectors, services
 from supervision.permissions import get_item_for_user, get_session_for_user
 from supervision.views.common import GET_POST, add_errors, flash_error
 
+# The families waiting longest are listed; a team of 200 families would otherwise list them all.
+DUE_SHOWN = 30
+
 
 @login_required
 @GET_POST
@@ -35,13 +38,11 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     skipped_ids = {int(x) for x in request.GET.get("skipped", "").split(",") if x.isdigit()}
     with transaction.atomic():
         due = selectors.families_due(group=session.group, session=session)
-        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
+        shown = due[:DUE_SHOWN]
+        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in shown])
     skipped = [d.family for d in due if d.family.pk in skipped_ids]
-    return render(
-        request,
-        "supervision/agenda_add.html",
-        {"session": session, "form": form, "due": due, "skipped": skipped},
-    )
+    context = {"session": session, "form": form, "due": shown, "due_total": len(due), "skipped": skipped}
+    return render(request, "supervision/agenda_add.html", context)
 
 
 @login_required

@@ -72,11 +72,28 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/group_form.html", {"form": form, "creating": True})
 
 
+def _member_picker(request: HttpRequest, group: SupervisionGroup) -> dict[str, Any]:
+    """The "add a member" search: the people matching what was typed, at most MEMBER_SEARCH_RESULTS."""
+    search = forms.MemberSearchForm(request.GET)
+    found = search.found(group)
+    shown = found[: forms.MEMBER_SEARCH_RESULTS] if found is not None else None
+    return {
+        "member_search": search,
+        "member_found": shown,
+        "member_more": found is not None and len(found) > forms.MEMBER_SEARCH_RESULTS,
+        "member_form": forms.MemberForm(group=group, found=shown or []),
+    }
+
+
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk)
     rights = rights_for(request.user, group)
+    if rights.manage and request.headers.get("HX-Request") and "person" in request.GET:
+        # htmx asks for the search results only, as the person is typed: staff names, no case data.
+        context = {"group": group, **_member_picker(request, group)}
+        return render(request, "supervision/includes/_member_results.html", context)
     now = timezone.now()
     with transaction.atomic():
         # Every upcoming session (a weekly group has 52 a year), in one query.
@@ -84,7 +101,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         past = Paginator(group.sessions.with_counts().filter(end__lt=now).order_by("-start"), 10).get_page(
             request.GET.get("page")
         )
-        due_count = len(selectors.families_due(group=group)) if rights.manage else None
+        due_count = selectors.families_due_count(group=group, now=now) if rights.manage else None
         audit.record_view(request, group, page="group")
     members = selectors.group_members(group)
     calendar_work = membership.recent_changes(group=group) if rights.manage else []
@@ -94,10 +111,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "upcoming": upcoming,
         "past": past,
-        "member_form": forms.MemberForm(group=group) if rights.manage else None,
         "due_count": due_count,
         "calendar_work": calendar_work,
         "restorable": membership.restorable(calendar_work, member_ids={m.user_id for m in members}, upcoming=upcoming),
+        **(_member_picker(request, group) if rights.manage else {"member_form": None}),
     }
     return render(request, "supervision/group_detail.html", context)
 
