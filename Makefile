@@ -83,7 +83,7 @@ check-deploy: install
 # The production stack, run (docs/deploy.md, "The production-stack check"): two gunicorns,
 # two django-q2 clusters on Redis and an SMTP server; GCS sessions diarised, moved and
 # cancelled through the pages, one cluster SIGKILLed midway, every email checked at the
-# SMTP server. Needs PostgreSQL and Redis on 127.0.0.1; about four minutes. Uses its own
+# SMTP server. Needs PostgreSQL and Redis on 127.0.0.1; 4-5 minutes. Uses its own
 # database and Redis number (PRODSTACK_DATABASE_URL, default .../kinfolk_prodstack, dropped
 # and re-created; PRODSTACK_REDIS_URL, default redis://127.0.0.1:6379/15, flushed).
 prodstack: install
