@@ -308,7 +308,8 @@ def check(run: Run) -> Report:
     )
     report.counts = {
         "sessions diarised (A, B, C)": ", ".join(str(sessions.get(f"Team {n}", 0)) for n in "ABC"),
-        "emails expected (one per session, move, cancellation; reminders)": invites_most + reminders_expected,
+        "calendar emails at most (1 per person per session, move, cancel)": invites_most,
+        "reminders expected": reminders_expected,
         "emails arrived (distinct Message-IDs)": len(mail.by_message_id),
         "deliveries at the SMTP server": len(mail.arrivals),
         "  of which repeats (same Message-ID, kill window)": repeats,
