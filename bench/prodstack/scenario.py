@@ -8,7 +8,7 @@ zero (N), taken once everyone has signed in; the stack's clock reads a working
 Wednesday (W), so a session on Thursday (W+1) has its reminder due on W at the
 same time (one working day before), inside the run:
 
-- group A: 40 weekly sessions from Thursday at N+120 s (the burst during which a
+- group A: 20 weekly sessions from Thursday at N+120 s (the burst during which a
   cluster is killed); the first session's reminders fall due at N+120 s;
 - group B: 2 sessions four weeks apart, the first today at N+90 s: it starts during
   the run, and its reminder (due on Tuesday) must not be sent;
@@ -190,7 +190,7 @@ class Run:
         self.in_time("group B diarised", 80)
 
         since, rows = len(self.stack.mail.snapshot()), OutboxMessage.objects.count()
-        a = self.diarise("a", wednesday, thursday + dt.timedelta(weeks=39), sessions=40)
+        a = self.diarise("a", wednesday, thursday + dt.timedelta(weeks=19), sessions=20)
         self.reminded.add(a[0].pk)
         self.kill_midway(since, OutboxMessage.objects.count() - rows)
 
