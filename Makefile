@@ -8,12 +8,13 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1 KINFOLK_DEMO=1 KINFOLK_ENFORCE_MFA=$${KINFOLK_ENFORCE_MFA:-0} KINFOLK_SITE_URL=http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots mutate bench-load
+.PHONY: run test lint install assets migrate demo check-deploy clean help screenshots mutate bench-load prodstack
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a job worker"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff (lint and format check), mypy, import-linter (the app layering) and bandit"
+	@echo "make prodstack  run the production stack (PostgreSQL, Redis, 2 gunicorn, 2 django-q2 clusters, SMTP) and check every email"
 	@echo "make mutate mutation testing of the permission, middleware, upload and minutes modules (docs/testing.md)"
 	@echo "make bench-load  the load benchmark: demo borough and a county under gunicorn (docs/performance.md)"
 
@@ -84,6 +85,15 @@ check-deploy: install
 	  ALLOWED_HOSTS=kinfolk.example.gov.uk KINFOLK_ORGANISER_EMAIL=kinfolk-diary@example.gov.uk \
 	  KINFOLK_CLAMD_SOCKET=/run/clamav/clamd.ctl \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# The production stack, run (docs/deploy.md, "The production-stack check"): two gunicorns,
+# two django-q2 clusters on Redis and an SMTP server; GCS sessions diarised, moved and
+# cancelled through the pages, one cluster SIGKILLed midway, every email checked at the
+# SMTP server. Needs PostgreSQL and Redis on 127.0.0.1; 4-5 minutes. Uses its own
+# database and Redis number (PRODSTACK_DATABASE_URL, default .../kinfolk_prodstack, dropped
+# and re-created; PRODSTACK_REDIS_URL, default redis://127.0.0.1:6379/15, flushed).
+prodstack: install
+	$(PY) -m bench.prodstack
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3*

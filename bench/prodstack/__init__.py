@@ -1,0 +1,1 @@
+"""The production stack, run: `make prodstack` (docs/deploy.md, "The production-stack check")."""
