@@ -2,14 +2,22 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from volunteers.views import checks as check_views
+from volunteers.views import events as event_views
+from volunteers.views import expenses as expense_views
+from volunteers.views import figures_lifecycle, figures_matching
+from volunteers.views import matches as match_views
+from volunteers.views import matching as matching_views
+from volunteers.views import portal as portal_views
+from volunteers.views import recruitment as recruitment_views
+from volunteers.views import requests as request_views
+
 app_name = "volunteers"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 
 # -- recruitment, profiles and safer recruitment checks ---------------------------------------
 #    (volunteers.views.recruitment, volunteers.views.checks)
-from volunteers.views import checks as check_views  # noqa: E402
-from volunteers.views import recruitment as recruitment_views  # noqa: E402
 
 urlpatterns += [
     path("", recruitment_views.volunteer_list, name="volunteer_list"),
@@ -39,9 +47,6 @@ urlpatterns += [
 
 # -- requests, matching and the matching board ------------------------------------------------
 #    (volunteers.views.requests, volunteers.views.matching)
-from volunteers.views import figures_matching  # noqa: E402
-from volunteers.views import matching as matching_views  # noqa: E402
-from volunteers.views import requests as request_views  # noqa: E402
 
 urlpatterns += [
     path("requests/", request_views.request_list, name="request_list"),
@@ -61,11 +66,6 @@ urlpatterns += [
 
 # -- the match lifecycle, contacts, the volunteer portal, expenses, events ------------------
 #    (volunteers.views.matches, volunteers.views.portal, volunteers.views.expenses, ...)
-from volunteers.views import events as event_views  # noqa: E402
-from volunteers.views import expenses as expense_views  # noqa: E402
-from volunteers.views import figures_lifecycle  # noqa: E402
-from volunteers.views import matches as match_views  # noqa: E402
-from volunteers.views import portal as portal_views  # noqa: E402
 
 urlpatterns += [
     path("matches/", match_views.match_list, name="match_list"),
