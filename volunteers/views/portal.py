@@ -22,7 +22,7 @@ from core import audit
 from volunteers.forms.lifecycle import AbsenceForm, ContactForm, DeclineForm, ProfileForm
 from volunteers.models import Event, MatchState, Volunteer
 from volunteers.permissions import get_match_for_user, matches_visible_to, volunteer_of
-from volunteers.services import contacts, lifecycle, portal
+from volunteers.services import contacts, lifecycle, portal, recruitment
 from volunteers.services.contacts import LOGGABLE_STATES
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -38,6 +38,12 @@ def _me(request: HttpRequest) -> Volunteer:
 def _own_match(request: HttpRequest, pk: int) -> Any:
     _me(request)
     return get_match_for_user(request.user, pk)
+
+
+def _checks_of(me: Volunteer) -> list[tuple[Any, list[recruitment.Task]]]:
+    """Each role with its requirements and the day each stops counting (the records read once)."""
+    records = recruitment.Records.of(me)
+    return [(application, recruitment.assess(application, records=records)) for application in me.applications.all()]
 
 
 @login_required
@@ -57,6 +63,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         {
             "me": me,
             "applications": me.applications.all(),
+            "checks": _checks_of(me),
             "absences": me.absences.filter(ends_on__gte=timezone.localdate()),
             "offers": [m for m in matches if m.state == MatchState.OFFERED],
             "matches": [m for m in matches if m.state != MatchState.OFFERED],
