@@ -20,6 +20,7 @@ from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
+from core import charts
 from diary.workdays import working_hours_between
 from supervision.models import (
     Action,
@@ -34,8 +35,6 @@ from supervision.models import (
 )
 
 PERIODS = {"3": 3, "6": 6, "12": 12}
-# Height of one bar of a chart, with its gap, in em.
-CHART_ROW_EM = 1.6
 DEFAULT_PERIOD = "12"
 
 
@@ -55,33 +54,16 @@ class Figure:
     chart_only: str = ""
 
     @property
-    def chart(self) -> list[dict[str, Any]]:
-        """For each row with a number to draw: its label, bar length (0–100), the value shown, and where it sits."""
-        values = [
-            (", ".join(str(r[i]) for i in self.chart_labels), r[self.chart_value])
-            for r in self.rows
-            if r[self.chart_value] is not None and (not self.chart_only or r[0] == self.chart_only)
-        ]
-        if not values:
-            return []
-        top = max(float(v) for _, v in values) or 1.0
-        scale = 100.0 if self.chart_unit == "%" else top
-        return [
-            {
-                "label": label,
-                # Bars take half the width, right of the labels, leaving room for the value.
-                "width": round(50 * float(v) / scale, 1),
-                "value_x": round(41 + 50 * float(v) / scale, 1),
-                "shown": f"{v}{self.chart_unit}",
-                "bar_y": round(n * CHART_ROW_EM, 2),
-                "text_y": round(n * CHART_ROW_EM + 0.95, 2),
-            }
-            for n, (label, v) in enumerate(values)
-        ]
-
-    @property
-    def chart_height(self) -> float:
-        return round(len(self.chart) * CHART_ROW_EM + 0.25, 2)
+    def chart(self) -> charts.Chart:
+        """The rows with a number to draw (only the `chart_only` rows when set), as bars."""
+        return charts.bars(
+            [
+                (", ".join(str(r[i]) for i in self.chart_labels), r[self.chart_value])
+                for r in self.rows
+                if not self.chart_only or r[0] == self.chart_only
+            ],
+            unit=self.chart_unit,
+        )
 
 
 def managed_groups(user: Any) -> list[SupervisionGroup]:

@@ -16,6 +16,7 @@ from families.models import Family
 from tests import factories
 from tests.volunteers.lifecycle_helpers import match_at
 from volunteers.demo import lifecycle as demo
+from volunteers.demo import recruitment as recruitment_demo
 from volunteers.models import Contact, EndingReason, Event, Match, MatchState
 from volunteers.services import lifecycle
 from volunteers.views.figures_lifecycle import lifecycle_figures
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_an_active_match_with_contacts_a_concern_and_an_event_and_can_run_twice() -> None:
     build_demo_borough()
+    recruitment_demo.build()  # approves Jo through the recruitment services, as `manage.py demo` does first
     lines = demo.build()
     assert lines and "active match" in lines[0]
     match = Match.objects.get(state=MatchState.ACTIVE)

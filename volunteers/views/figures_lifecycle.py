@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import audit
+from core import audit, charts
 from core.models import AuditAction
 from volunteers.models import Contact, ContactOutcome, EndingReason, Match, MatchState, VolunteerRole
 from volunteers.permissions import runs_scheme
@@ -92,4 +92,10 @@ def figures(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="volunteer-matches-figures.csv"'
         return response
-    return render(request, "volunteers/lifecycle/figures.html", {"tables": tables, "window": WINDOW_DAYS})
+    chart_of = {
+        "summary": charts.bars([(str(r[0]), r[1]) for r in tables["summary"][1:]]),
+        "frequency": charts.bars([(str(r[0]), r[3]) for r in tables["frequency"][1:]]),
+        "early": charts.bars([(str(r[0]), r[1]) for r in tables["early"][1:]]),
+    }
+    shown = [(name, rows, chart_of[name]) for name, rows in tables.items()]
+    return render(request, "volunteers/lifecycle/figures.html", {"tables": shown, "window": WINDOW_DAYS})

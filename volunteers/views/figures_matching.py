@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import audit
+from core import audit, charts
 from core.models import AuditAction
 from volunteers.models import VolunteerRequest, VolunteerRole
 from volunteers.permissions import runs_scheme
@@ -91,4 +91,5 @@ def figures(request: HttpRequest) -> HttpResponse:
                 ]
             )
         return response
-    return render(request, "volunteers/figures/matching.html", {"rows": rows})
+    chart = charts.bars([(r.role, r.median_days) for r in rows], unit=" days")
+    return render(request, "volunteers/figures/matching.html", {"rows": rows, "chart": chart})

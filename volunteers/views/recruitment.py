@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit
+from core import audit, charts
 from core.models import AuditAction
 from volunteers.forms import recruitment as forms
 from volunteers.permissions import get_volunteer_for_user, runs_scheme, volunteers_visible_to
@@ -210,7 +210,11 @@ def conversations_due(request: HttpRequest) -> HttpResponse:
 def recruitment_figures(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     table = selectors.stage_figures(on=services.today())
-    return render(request, "volunteers/recruitment/figures.html", {"table": table})
+    by_stage: dict[str, int] = {}
+    for row in table:
+        by_stage[row.stage] = by_stage.get(row.stage, 0) + row.count
+    chart = charts.bars(list(by_stage.items()))
+    return render(request, "volunteers/recruitment/figures.html", {"table": table, "chart": chart})
 
 
 @login_required
