@@ -331,7 +331,7 @@ def build_county(scale: float = 1.0) -> dict[str, int]:  # noqa: PLR0912, PLR091
     Attendance.objects.bulk_create(
         Attendance(session=s, user=u, status="present", recorded_by=big.coordinator) for s in past for u in team_staff
     )
-    from supervision.services.minutes import build_snapshot
+    from supervision.services.snapshot import build_snapshot
 
     MinutesVersion.objects.bulk_create(
         MinutesVersion(session=s, number=1, approved_by=team_staff[0], snapshot=build_snapshot(s)) for s in past
