@@ -59,20 +59,20 @@ def availability(*, coordinator: User, around: dt.date, exclude: int = 0) -> Ava
         pk=exclude
     )
     for conference in booked.filter(coordinator=coordinator).select_related("referral"):
-        if day := _day_of(days, conference.start):
+        if found := _day_of(days, conference.start):
             day.coordinator.append(
                 Busy(conference.start, conference.end, f"Conference {conference.referral.reference}")
             )
     for conference in booked.filter(venue__in=venues).select_related("referral"):
         mine = conference.coordinator_id == coordinator.pk
         label = f"Conference {conference.referral.reference}" if mine else "Booked"
-        if day := _day_of(days, conference.start):
-            by_venue[(day.day, conference.venue_id)].append(Busy(conference.start, conference.end, label))
+        if found := _day_of(days, conference.start):
+            by_venue[(found.day, conference.venue_id)].append(Busy(conference.start, conference.end, label))
     meetings = Meeting.objects.scheduled().for_user(coordinator).filter(start__lt=until, end__gt=since)
     conference_meetings = Conference.objects.filter(coordinator=coordinator, meeting__isnull=False).values("meeting_id")
     for meeting in meetings.exclude(pk__in=conference_meetings):
-        if day := _day_of(days, meeting.start):
-            day.coordinator.append(Busy(meeting.start, meeting.end, "Diary meeting"))
+        if found := _day_of(days, meeting.start):
+            found.coordinator.append(Busy(meeting.start, meeting.end, "Diary meeting"))
     for day in days.values():
         day.coordinator.sort(key=lambda busy: busy.start)
         for _venue, busy in day.venues:

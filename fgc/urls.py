@@ -3,7 +3,6 @@
 from django.urls import URLPattern, URLResolver, path
 
 from fgc.views import referrals
-from fgc.views import booking
 
 app_name = "fgc"
 
@@ -29,6 +28,8 @@ urlpatterns += [
 # -- preparation: the family network, visits, the child's voice; booking and letters ---------
 #    (fgc.views.network, fgc.views.booking)
 urlpatterns += []
+from fgc.views import booking  # noqa: E402
+
 urlpatterns += [
     path("referrals/<int:pk>/booking/", booking.booking, name="booking"),
     path("referrals/<int:pk>/booking/cancel/", booking.booking_cancel, name="booking_cancel"),

@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ),
                 name="conference_information_sharing_within",
                 violation_error_code="conference_information_sharing_within",
-                violation_error_message="Information sharing must end after the start and by the end of the conference.",
+                violation_error_message="Information sharing must end after the start and by the end.",
             ),
         ),
         migrations.RunPython(add_exclusions, drop_exclusions),

@@ -89,7 +89,7 @@ class Conference(models.Model):
                 ),
                 name="conference_information_sharing_within",
                 violation_error_code="conference_information_sharing_within",
-                violation_error_message="Information sharing must end after the start and by the end of the conference.",
+                violation_error_message="Information sharing must end after the start and by the end.",
             ),
         ]
         indexes = [

@@ -185,7 +185,8 @@ def rebook(
                 sharing_end=information_sharing_ends_at,
                 moving=conference.pk,
             )
-            conference.coordinator_id = referral.coordinator_id
+            assert referral.coordinator is not None
+            conference.coordinator = referral.coordinator
             conference.venue = venue
             conference.start, conference.end = start, end
             conference.information_sharing_ends_at = information_sharing_ends_at

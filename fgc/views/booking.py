@@ -59,7 +59,8 @@ def _initial(conference: Conference | None) -> dict[str, object]:
 def _around(request: HttpRequest, form: BookingForm, conference: Conference | None) -> dt.date:
     """The day whose neighbourhood the availability shows: the one typed, asked for, booked, or today."""
     if form.is_bound and form.is_valid():
-        return form.cleaned_data["day"]
+        day: dt.date = form.cleaned_data["day"]
+        return day
     try:
         return dt.date.fromisoformat(request.GET.get("around", ""))
     except ValueError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils import timezone
 
@@ -25,7 +25,13 @@ def allocated(family: Family, referrer: User, to: User, **extra: Any) -> Referra
     return referrals.allocate(referral=referral, coordinator=to, by=referrer)
 
 
-def slot(days: int = 10, hour: int = 10, hours: int = 3) -> dict[str, dt.datetime]:
+class Slot(TypedDict):
+    start: dt.datetime
+    end: dt.datetime
+    information_sharing_ends_at: dt.datetime
+
+
+def slot(days: int = 10, hour: int = 10, hours: int = 3) -> Slot:
     day = timezone.localdate() + dt.timedelta(days=days)
     start = local_datetime(day, dt.time(hour, 0))
     return {

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
 from diary.models import MeetingAttendee, MeetingStatus
-from fgc.models import Conference, ConferenceStatus, ReferralStatus
+from fgc.models import Conference, ConferenceStatus, Referral, ReferralStatus, Venue
 from fgc.services import booking
 from outbox.models import OutboxMessage
-from tests.fgc.booking_helpers import allocated, book, coordinator, slot
+from tests.fgc.booking_helpers import Slot, allocated, book, coordinator, slot
 from tests.fgc.factories import make_venue
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +67,11 @@ def test_moving_the_conference_updates_the_invite_and_never_clashes_with_itself(
     later = slot(hour=11)
     moved = booking.rebook(conference=conference, by=fern, venue=conference.venue, **later)
     assert moved.start == later["start"]
-    moved.meeting.refresh_from_db()
-    assert (moved.meeting.start, moved.meeting.end) == (later["start"], later["information_sharing_ends_at"])
-    assert moved.meeting.status == MeetingStatus.SCHEDULED
+    meeting = moved.meeting
+    assert meeting is not None
+    meeting.refresh_from_db()
+    assert (meeting.start, meeting.end) == (later["start"], later["information_sharing_ends_at"])
+    assert meeting.status == MeetingStatus.SCHEDULED
     clash = book(allocated(north_family, alice, coordinator()), make_venue("Room B"), **slot(days=12))
     with pytest.raises(ValidationError):
         booking.rebook(conference=conference, by=fern, venue=clash.venue, **slot(days=12, hour=12))
@@ -81,9 +83,11 @@ def test_cancelling_withdraws_the_invite_frees_the_slot_and_returns_to_preparati
     conference = book(referral, room)
     booking.cancel(conference=conference, by=fern, reason="The family asked for another day.")
     referral.refresh_from_db()
-    conference.meeting.refresh_from_db()
+    meeting = conference.meeting
+    assert meeting is not None
+    meeting.refresh_from_db()
     assert referral.status == ReferralStatus.PREPARING
-    assert conference.meeting.status == MeetingStatus.CANCELLED
+    assert meeting.status == MeetingStatus.CANCELLED
     again = book(referral, room)
     assert again.status == ConferenceStatus.BOOKED
 
@@ -119,14 +123,14 @@ ROUNDS = 5
 THREADS = 4
 
 
-def _race(attempts: list[tuple[object, object]], times: dict[str, object]) -> list[str]:
+def _race(attempts: list[tuple[Referral, Venue]], times: Slot) -> list[str]:
     barrier = threading.Barrier(len(attempts))
     outcomes: list[str] = []
 
-    def attempt(referral: object, venue: object) -> None:
+    def attempt(referral: Referral, venue: Venue) -> None:
         try:
             barrier.wait()
-            book(referral, venue, **times)  # type: ignore[arg-type]
+            book(referral, venue, **times)
             outcomes.append("booked")
         except ValidationError:
             outcomes.append("refused")
@@ -172,9 +176,10 @@ def test_the_database_refuses_overlapping_conferences_written_around_the_service
     Conference.objects.create(referral=first, coordinator=fern, venue=make_venue("A"), **times)
     with pytest.raises(IntegrityError):
         Conference.objects.create(referral=second, coordinator=fern, venue=make_venue("B"), **times)
-    other = allocated(north_family, alice, coordinator())
+    colin = coordinator()
+    other = allocated(north_family, alice, colin)
     room = make_venue("C")
-    Conference.objects.create(referral=other, coordinator=other.coordinator, venue=room, **slot(days=20))
+    Conference.objects.create(referral=other, coordinator=colin, venue=room, **slot(days=20))
     with pytest.raises(IntegrityError):
         Conference.objects.create(referral=second, coordinator=fern, venue=room, **slot(days=20, hour=11))
     # A cancelled conference holds nothing.
