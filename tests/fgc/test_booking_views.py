@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core.localtime import local_datetime
 from core.models import AuditAction, AuditEvent
 from diary import services as diary
 from diary.models import MeetingKind
+from families.models import Family
 from fgc.models import Conference, InvitationStatus, NetworkMember, ReferralStatus, Venue
 from tests.fgc.booking_helpers import allocated, book, coordinator, slot
 from tests.fgc.factories import make_venue
@@ -96,7 +98,7 @@ def test_the_page_shows_the_coordinators_diary_and_bookings_and_each_venues_arou
     assert "Team meeting" not in text
 
 
-def _add_conferences(alice, north_family, how_many: int, tag: str) -> None:  # type: ignore[no-untyped-def]
+def _add_conferences(alice: User, north_family: Family, how_many: int, tag: str) -> None:
     for n in range(how_many):
         colin = coordinator(f"c{tag}-{n}@example.gov.uk")
         book(allocated(north_family, alice, colin), make_venue(f"Room {tag}-{n}"), **slot(days=10 + n % 3))
