@@ -60,7 +60,7 @@ def availability(*, coordinator: User, around: dt.date, exclude: int = 0) -> Ava
     )
     for conference in booked.filter(coordinator=coordinator).select_related("referral"):
         if found := _day_of(days, conference.start):
-            day.coordinator.append(
+            found.coordinator.append(
                 Busy(conference.start, conference.end, f"Conference {conference.referral.reference}")
             )
     for conference in booked.filter(venue__in=venues).select_related("referral"):

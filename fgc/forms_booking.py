@@ -33,7 +33,7 @@ class BookingForm(forms.Form):
     end_time = forms.TimeField(label="End time", help_text="When the plan should be agreed, for example 14:00.")
     venue = VenueChoiceField(queryset=Venue.objects.filter(active=True), empty_label="Choose a venue")
     professionals = forms.CharField(
-        label="Other professionals to invite (optional)",
+        label="Other professionals to invite",
         help_text="Their Kinfolk email addresses, one a line. You and the referrer are always invited.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pypdf
 import pytest
@@ -92,9 +93,19 @@ def test_the_page_shows_the_coordinators_diary_and_bookings_and_each_venues_arou
     referral = allocated(north_family, alice, fern)
     response = client_for(fern).get(reverse("fgc:booking", kwargs={"pk": referral.pk}) + f"?around={day:%Y-%m-%d}")
     text = response.content.decode()
-    assert f"09:00–12:00 Conference {mine.referral.reference}" in text
-    assert "15:00–16:00 Diary meeting" in text
-    assert "14:00–17:00 Booked" in text  # another coordinator's conference: no reference
+    rows = {re.sub("<[^>]+>", "", "<" + row.split("</th>")[0]).strip(): row for row in text.split("<tr")[1:]}
+
+    def row(offset: int) -> str:
+        when = timezone.localdate() + dt.timedelta(days=offset)
+        return rows[f"{when:%a} {when.day} {when:%b}"]
+
+    # Columns: the day, the coordinator, then the venues by name (Hall B, Room A).
+    cells = row(10).split("<td")
+    assert f"09:00–12:00 Conference {mine.referral.reference}" in cells[1]
+    assert f"09:00–12:00 Conference {mine.referral.reference}" in cells[3]
+    assert "15:00–16:00 Diary meeting" in row(9).split("<td")[1]
+    assert "14:00–17:00 Booked" in row(11).split("<td")[2]  # another coordinator's conference: no reference
+    assert "Free" in row(12)
     assert "Team meeting" not in text
 
 
