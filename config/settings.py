@@ -389,6 +389,18 @@ KINFOLK_OUTBOX_SWEEP_SECONDS = int(_q_timeout * 0.6)
 KINFOLK_REMINDER_GRACE_MINUTES = env_int("KINFOLK_REMINDER_GRACE_MINUTES", 60)
 KINFOLK_WORKDAY_START = env_str("KINFOLK_WORKDAY_START", "09:00")
 KINFOLK_WORKDAY_END = env_str("KINFOLK_WORKDAY_END", "17:00")
+
+# Volunteer recruitment (volunteers/services/recruitment.py). Each role's requirements and
+# how long each lasts (DBS recheck: 36 months) are rows the administrator edits in the admin.
+# An Update Service subscriber's DBS counts for this long after its last status check.
+KINFOLK_DBS_STATUS_CHECK_MONTHS = env_int("KINFOLK_DBS_STATUS_CHECK_MONTHS", 12)
+# DBS code of practice: certificate content is not kept beyond six months.
+KINFOLK_DBS_CONTENT_KEEP_MONTHS = env_int("KINFOLK_DBS_CONTENT_KEEP_MONTHS", 6)
+# References are chased after 1 and 2 weeks and marked failed after 3; the link lasts as long.
+KINFOLK_REFERENCE_FAIL_DAYS = env_int("KINFOLK_REFERENCE_FAIL_DAYS", 21)
+# Anonymise volunteers this long after they left, and closed requests this long after closing.
+KINFOLK_VOLUNTEER_RETENTION_MONTHS = env_int("KINFOLK_VOLUNTEER_RETENTION_MONTHS", 72)
+KINFOLK_REQUEST_RETENTION_MONTHS = env_int("KINFOLK_REQUEST_RETENTION_MONTHS", 72)
 # Optional poller of the organiser mailbox for iTIP replies (Outlook/Google/Apple buttons).
 KINFOLK_IMAP_HOST = env_str("KINFOLK_IMAP_HOST", "")
 KINFOLK_IMAP_PORT = env_int("KINFOLK_IMAP_PORT", 993)
@@ -460,3 +472,13 @@ KINFOLK_VOLUNTEER_CONTACT_NUDGE_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_NUDGE_
 KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS = env_int("KINFOLK_VOLUNTEER_CONTACT_ALERT_DAYS", 30)
 # Transition planning for a care leaver's 21st and 25th birthdays is prompted this many months ahead.
 KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS = env_int("KINFOLK_VOLUNTEER_TRANSITION_PROMPT_MONTHS", 6)
+# --- Volunteer matching (volunteers.matching) -------------------------------------------------
+# Youngest age at which a volunteer may be matched, on the day support starts. Care leaver
+# mentors must be clearly older than the young people they befriend (16 to 25).
+KINFOLK_VOLUNTEER_MIN_AGE = env_int("KINFOLK_VOLUNTEER_MIN_AGE", 18)
+KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE = env_int("KINFOLK_CARE_LEAVER_MENTOR_MIN_AGE", 21)
+# After a match ends unplanned, the volunteer is not proposed again for this many weeks
+# (time for a debrief and supervision first).
+KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS = env_int("KINFOLK_UNPLANNED_ENDING_BUFFER_WEEKS", 8)
+# How many other candidates are kept with a match, with their scores and why they were passed over.
+KINFOLK_SHORTLIST_KEPT = env_int("KINFOLK_SHORTLIST_KEPT", 10)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _SECRET_PATHS = re.compile(
-    r"(?P<prefix>/(?:invitation|diary/respond|diary/feed|accounts/password/reset/key|accounts/confirm-email)/)"
+    r"(?P<prefix>/(?:invitation|diary/respond|diary/feed|volunteers/reference|accounts/password/reset/key|accounts/confirm-email)/)"
     r"(?P<secret>[^/\s\"'<>]+)"
 )
 MASK = "[hidden]"

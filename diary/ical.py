@@ -29,7 +29,7 @@ from icalendar import (
 
 from core.ical import address, method_of
 from core.localtime import repeated_in_london
-from diary.models import AttendeeResponse, Meeting, MeetingAttendee
+from diary.models import AttendeeResponse, Meeting, MeetingAttendee, MeetingSeries
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Kinfolk//Diary//EN"
@@ -84,7 +84,7 @@ def describe(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def organiseraddress(meeting: Meeting) -> vCalAddress:
+def organiseraddress(meeting: Meeting | MeetingSeries) -> vCalAddress:
     address = vCalAddress(f"mailto:{settings.KINFOLK_ORGANISER_EMAIL}")
     # The organiser's CN names the staff member; the address is the shared mailbox
     # so that calendar replies reach Kinfolk.
@@ -143,9 +143,16 @@ def _ical_time(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC) if repeated_in_london(moment) else moment.astimezone(LONDON)
 
 
-def _event(meeting: Meeting, *, stamp: dt.datetime | None, summary: str | None = None) -> Event:
+def _event(
+    meeting: Meeting, *, stamp: dt.datetime | None, summary: str | None = None, as_instance: bool = True
+) -> Event:
+    """One meeting's VEVENT; an instance of a series carries the series' UID and its RECURRENCE-ID."""
     event = Event()
-    event.add("uid", meeting.uid)
+    in_series = as_instance and meeting.series_id is not None and meeting.recurrence_id is not None
+    event.add("uid", meeting.calendar_uid if in_series else meeting.uid)
+    if in_series:
+        assert meeting.recurrence_id is not None  # for mypy: in_series says so
+        event.add("recurrence-id", _ical_time(meeting.recurrence_id))
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
     event.add("dtstart", _ical_time(meeting.start))
@@ -217,9 +224,131 @@ def build_feed(meetings: Iterable[Meeting], *, name: str, stamp: dt.datetime | N
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for meeting in meetings:
-        event = _event(meeting, stamp=stamp, summary=feed_summary(meeting))
+        # A feed lists each meeting as an event of its own, whatever the invites said.
+        event = _event(meeting, stamp=stamp, summary=feed_summary(meeting), as_instance=False)
         event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         cal.add_component(event)
+    return cal
+
+
+# --- Series: one recurring event per person -------------------------------------
+
+
+def series_rule(*, weeks: int, weekday: int, until: dt.datetime) -> str:
+    """RRULE value for every `weeks` weeks on `weekday` (0 = Monday) up to `until` (written in UTC)."""
+    day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[weekday]
+    return f"FREQ=WEEKLY;INTERVAL={weeks};BYDAY={day};UNTIL={until.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def series_exdates(series: MeetingSeries, meetings: Iterable[Meeting]) -> list[dt.datetime]:
+    """Usual instants with no meeting: planned out, or an instance since cancelled."""
+    left_out = {dt.datetime.fromisoformat(value) for value in series.exdates}
+    cancelled = {m.recurrence_id for m in meetings if m.is_cancelled and m.recurrence_id is not None}
+    rdates = {dt.datetime.fromisoformat(value) for value in series.rdates}
+    # A cancelled RDATE instance is dropped from RDATE rather than listed in EXDATE.
+    return sorted(left_out | (cancelled - rdates))
+
+
+def series_rdates(series: MeetingSeries, meetings: Iterable[Meeting]) -> list[dt.datetime]:
+    cancelled = {m.recurrence_id for m in meetings if m.is_cancelled}
+    return sorted(moment for value in series.rdates if (moment := dt.datetime.fromisoformat(value)) not in cancelled)
+
+
+def is_exception(series: MeetingSeries, meeting: Meeting) -> bool:
+    """Whether an instance differs from what the master event says about it."""
+    if meeting.is_cancelled:
+        return False
+    return (
+        meeting.sequence > series.sequence
+        or meeting.start != meeting.recurrence_id
+        or meeting.end - meeting.start != series.dtend - series.dtstart
+        or meeting.location != series.location
+        or meeting.online_url != series.online_url
+    )
+
+
+def _series_master(series: MeetingSeries, meetings: Sequence[Meeting], *, stamp: dt.datetime | None) -> Event:
+    event = Event()
+    event.add("uid", series.uid)
+    event.add("sequence", series.sequence)
+    event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
+    event.add("dtstart", _ical_time(series.dtstart))
+    event.add("dtend", _ical_time(series.dtend))
+    event.add("rrule", vRecur.from_ical(series.rrule))
+    # One property per date: Outlook and ical.js read repeated EXDATE/RDATE lines alike.
+    for moment in series_exdates(series, meetings):
+        event.add("exdate", _ical_time(moment))
+    for moment in series_rdates(series, meetings):
+        event.add("rdate", _ical_time(moment))
+    title = series.title
+    kind = series.get_kind_display()
+    event.add("summary", title if title.lower().startswith(kind.lower()) else f"{kind}: {title}")
+    location = series.location or series.online_url
+    if location:
+        event.add("location", location)
+    event.add("url", series.link_url)
+    event.add("class", "PRIVATE")
+    event.add("last-modified", (series.updated_at or timezone.now()).astimezone(dt.UTC))
+    lines = [kind]
+    if series.team_id:
+        lines.append(f"Team: {series.team}")
+    if series.online_url:
+        lines.append(f"Join online: {series.online_url}")
+    if series.description:
+        lines += ["", series.description]
+    lines += ["", f"In Kinfolk: {series.link_url}"]
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def build_series_request(
+    series: MeetingSeries,
+    meetings: Sequence[Meeting],
+    attendees: Sequence[MeetingAttendee],
+    *,
+    recipient: MeetingAttendee | None = None,
+    stamp: dt.datetime | None = None,
+) -> Calendar:
+    """METHOD:REQUEST for the whole series: the master and every exception (RFC 5546 §3.2.2.1).
+
+    `attendees` are the series' attendees, one row per person (any meeting's row).
+    """
+    cal = _calendar("REQUEST")
+    master = _series_master(series, meetings, stamp=stamp)
+    events = [master]
+    for meeting in meetings:
+        if is_exception(series, meeting):
+            exception = _event(meeting, stamp=stamp)
+            exception.add("description", describe(meeting))
+            events.append(exception)
+    for event in events:
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        event.add("organizer", organiseraddress(series))
+        for attendee in visible_attendees(attendees, recipient):
+            event.add("attendee", attendeeaddress(attendee))
+        event.add("x-microsoft-cdo-busystatus", "BUSY")
+        event.add("x-microsoft-cdo-intendedstatus", "BUSY")
+        cal.add_component(event)
+    return cal
+
+
+def build_series_cancel(
+    series: MeetingSeries,
+    meetings: Sequence[Meeting],
+    attendee: MeetingAttendee,
+    *,
+    stamp: dt.datetime | None = None,
+) -> Calendar:
+    """METHOD:CANCEL of the whole series for one person taken off it."""
+    cal = _calendar("CANCEL")
+    event = _series_master(series, meetings, stamp=stamp)
+    event.add("status", "CANCELLED")
+    event.add("organizer", organiseraddress(series))
+    event.add("attendee", attendeeaddress(attendee, rsvp=False))
+    event.add("priority", 1)
+    event.add("x-microsoft-cdo-busystatus", "FREE")
+    cal.add_component(event)
     return cal
 
 
@@ -233,6 +362,7 @@ class ReplyItem:
     attendee_email: str
     partstat: str
     sent_by: str = ""
+    recurrence_id: dt.datetime | None = None  # one instance of a series; None for the whole of it
 
 
 def parse_reply(data: bytes | str) -> list[ReplyItem]:
@@ -244,6 +374,8 @@ def parse_reply(data: bytes | str) -> list[ReplyItem]:
     for event in cal.walk("VEVENT"):
         uid = str(event.get("uid", "")).strip()
         sequence = int(event.get("sequence", 0))
+        recurrence = event.get("recurrence-id")
+        recurrence_id = recurrence.dt.astimezone(dt.UTC) if recurrence is not None else None
         attendees = event.get("attendee")
         if attendees is None:
             continue
@@ -256,6 +388,7 @@ def parse_reply(data: bytes | str) -> list[ReplyItem]:
                     attendee_email=address(attendee),
                     partstat=partstat,
                     sent_by=address(attendee.params.get("SENT-BY", "")),
+                    recurrence_id=recurrence_id,
                 )
             )
     return items

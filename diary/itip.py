@@ -19,9 +19,10 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from diary.ical import PARTSTAT_TO_RESPONSE, ReplyItem, parse_reply
-from diary.models import Meeting, MeetingAttendee
+from diary.models import Meeting, MeetingAttendee, MeetingSeries, MeetingStatus
 from diary.responses import ANSWERS, ResponseRefused, record_response
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,22 @@ def calendar_parts(message: EmailMessage) -> list[bytes]:
     return parts
 
 
-def _refusal(item: ReplyItem, sender: str) -> tuple[str | None, MeetingAttendee | None]:
-    """Why this reply must not count, or None and the attendee it answers for.
+def _meetings_answered(item: ReplyItem) -> list[Meeting]:
+    """The meeting a reply is about; for a series, the instance it names or every meeting still to come."""
+    meeting = Meeting.objects.filter(uid=item.uid).first()
+    if meeting is not None:
+        return [meeting]
+    series = MeetingSeries.objects.filter(uid=item.uid).first()
+    if series is None:
+        return []
+    if item.recurrence_id is not None:
+        return list(series.meetings.filter(recurrence_id=item.recurrence_id))
+    # An answer to the whole series counts for the meetings still to come, as calendars show it.
+    return list(series.meetings.filter(status=MeetingStatus.SCHEDULED, end__gte=timezone.now()))
+
+
+def _refusal(item: ReplyItem, sender: str) -> tuple[str | None, list[MeetingAttendee]]:
+    """Why this reply must not count, or None and the attendee rows it answers for.
 
     The email's From must be the attendee. A delegate answering from their own
     mailbox (ATTENDEE;SENT-BY=delegate, From: delegate) is not honoured: SENT-BY
@@ -59,30 +74,40 @@ def _refusal(item: ReplyItem, sender: str) -> tuple[str | None, MeetingAttendee 
     who may act for whom. Exchange's "on behalf of" replies carry From: the
     attendee (the delegate is in Sender:), so they do count.
     """
-    meeting = Meeting.objects.filter(uid=item.uid).first()
-    attendee = meeting.attendees.current().filter(email__iexact=item.attendee_email).first() if meeting else None
-    if meeting is None:
-        return "unknown-meeting", None
-    if attendee is None:
-        return "unknown-attendee", None
-    if sender != attendee.email.lower():
-        return "unknown-sender", None
+    meetings = _meetings_answered(item)
+    if not meetings:
+        return "unknown-meeting", []
+    attendees = list(
+        MeetingAttendee.objects.current()
+        .filter(meeting__in=meetings, email__iexact=item.attendee_email)
+        .select_related("meeting")
+    )
+    if not attendees:
+        return "unknown-attendee", []
+    if sender != attendees[0].email.lower():
+        return "unknown-sender", []
     if PARTSTAT_TO_RESPONSE.get(item.partstat) not in ANSWERS:
-        return "not-an-answer", None
-    return None, attendee
+        return "not-an-answer", []
+    return None, attendees
 
 
 def _apply(item: ReplyItem, sender: str) -> tuple[str, MeetingAttendee | None]:
-    refusal, attendee = _refusal(item, sender)
-    if refusal is not None or attendee is None:
+    refusal, attendees = _refusal(item, sender)
+    if refusal is not None or not attendees:
         return refusal or "unknown-attendee", None
-    try:
-        record_response(attendee=attendee, response=PARTSTAT_TO_RESPONSE[item.partstat], sequence=item.sequence)
-    except ResponseRefused as exc:
-        return {"stale": "stale", "ahead": "sequence-ahead"}.get(str(exc.code), "refused"), attendee
-    except ValidationError:
-        return "refused", attendee
-    return "recorded", attendee
+    outcome = "refused"
+    for attendee in attendees:
+        try:
+            record_response(attendee=attendee, response=PARTSTAT_TO_RESPONSE[item.partstat], sequence=item.sequence)
+        except ResponseRefused as exc:
+            # For a whole series, an instance changed since (a higher SEQUENCE) keeps its own answer.
+            if len(attendees) == 1:
+                outcome = {"stale": "stale", "ahead": "sequence-ahead"}.get(str(exc.code), "refused")
+        except ValidationError:
+            continue
+        else:
+            outcome = "recorded"
+    return outcome, attendees[0]
 
 
 def _parse_message(raw: bytes) -> EmailMessage:

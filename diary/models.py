@@ -60,6 +60,47 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(Q(organiser=user) | Q(pk__in=attending))
 
 
+class MeetingSeries(models.Model):
+    """Meetings that reach each attendee as one recurring calendar event, not one invite each.
+
+    The master event is DTSTART/DTEND with RRULE, EXDATE (usual dates with no
+    meeting: moved off a bank holiday, left out, cancelled) and RDATE (the dates
+    they moved to). Each Meeting of the series is one instance, named in
+    iCalendar by the series' UID and its `recurrence_id`; a change to one is sent
+    as an exception (RECURRENCE-ID) with the meeting's own SEQUENCE, which is
+    never below the series'. See docs/diary-and-reminders.md.
+    """
+
+    uid = models.CharField(max_length=255, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(max_length=200)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(max_length=500, blank=True)
+    link_path = models.CharField(max_length=300)
+    dtstart = models.DateTimeField()
+    dtend = models.DateTimeField()
+    rrule = models.CharField(max_length=200, help_text="RFC 5545 RRULE value, with UNTIL in UTC.")
+    exdates = models.JSONField(default=list, blank=True, help_text="ISO instants of usual dates left out.")
+    rdates = models.JSONField(default=list, blank=True, help_text="ISO instants of dates added (moved to).")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["dtstart", "pk"]
+        verbose_name_plural = "meeting series"
+
+    def __str__(self) -> str:
+        return f"Series {self.uid}"
+
+    @property
+    def link_url(self) -> str:
+        return settings.SITE_URL + self.link_path
+
+
 class Meeting(ConstraintErrorsOnFields):
     kind = models.CharField(max_length=20, choices=MeetingKind.choices)
     title = models.CharField(
@@ -100,6 +141,10 @@ class Meeting(ConstraintErrorsOnFields):
     )
     link_path = models.CharField(max_length=300, help_text="Path into Kinfolk, e.g. /gcs/sessions/12/.")
     reminder_rules = models.JSONField(default=list, blank=True)
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    recurrence_id = models.DateTimeField(
+        null=True, blank=True, help_text="In a series: the instant that names this instance (RECURRENCE-ID)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +182,11 @@ class Meeting(ConstraintErrorsOnFields):
     @property
     def link_url(self) -> str:
         return settings.SITE_URL + self.link_path
+
+    @property
+    def calendar_uid(self) -> str:
+        """The UID calendars know this meeting by: its series' for an instance of one."""
+        return self.series.uid if self.series_id and self.series else self.uid
 
 
 class AttendeeQuerySet(models.QuerySet["MeetingAttendee"]):

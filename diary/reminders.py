@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.localtime import LONDON, local_datetime
-from diary.models import AttendeeResponse, LatePolicy, Meeting, Reminder, ReminderStatus
+from diary.models import AttendeeResponse, LatePolicy, Meeting, MeetingAttendee, Reminder, ReminderStatus
 from diary.workdays import add_working_days
 from outbox.services import enqueue_email
 
@@ -230,6 +230,57 @@ def sync_meeting_reminders(meeting: Meeting) -> None:
             reminder.status = ReminderStatus.WITHDRAWN
             reminder.processed_at = timezone.now()
             reminder.save(update_fields=["status", "processed_at", "updated_at"])
+
+
+def bulk_meeting_reminders(
+    meetings: Sequence[Meeting], attendees: Sequence[MeetingAttendee], *, include_organiser: bool | None = None
+) -> list[Reminder]:
+    """Unsaved reminder rows for new attendees of meetings (and, for new meetings, their organiser).
+
+    For writing a series in bulk: the rows `sync_meeting_reminders` would make,
+    without a query each. `attendees` are rows of those meetings (new ones have
+    not answered, so none has declined).
+    """
+    by_meeting: dict[int, list[MeetingAttendee]] = {}
+    for attendee in attendees:
+        by_meeting.setdefault(attendee.meeting_id, []).append(attendee)
+    organiser_too = include_organiser if include_organiser is not None else True
+    now = timezone.now()
+    rows = []
+    for meeting in meetings:
+        for rule in meeting_rules(meeting):
+            anchor_at = meeting.start if rule.anchor == "start" else meeting.end
+            due = compute_due(
+                anchor_at=anchor_at, offset_working_days=rule.offset_working_days, offset_hours=rule.offset_hours
+            )
+            recipients: list[tuple[str, User | None, str]]
+            if rule.audience == "organiser":
+                if not organiser_too:
+                    continue
+                recipients = [(meeting.organiser.email, meeting.organiser, meeting.organiser.get_full_name())]
+            else:
+                recipients = [
+                    (a.email, a.user, a.name if a.user_id else "")
+                    for a in by_meeting.get(meeting.pk, [])
+                    if a.required or rule.audience == "attendees"
+                ]
+            rows += [
+                Reminder(
+                    key=meeting_reminder_key(meeting, rule),
+                    recipient_email=email.strip().lower(),
+                    due_at=due,
+                    template=rule.template or DEFAULT_MEETING_TEMPLATE,
+                    context={"rule": rule.key, "recipient_name": name},
+                    meeting=meeting,
+                    user=user,
+                    late_policy=rule.late_policy,
+                    status=ReminderStatus.PENDING,
+                    processed_at=None,
+                    updated_at=now,
+                )
+                for email, user, name in recipients
+            ]
+    return rows
 
 
 # --- The every-minute job ---------------------------------------------------------------

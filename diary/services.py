@@ -102,7 +102,7 @@ def _send_requests_to_all(meeting: Meeting, *, reason_given: bool = False) -> No
 # --- Services ------------------------------------------------------------------------------
 
 
-def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+def check_times(start: dt.datetime, end: dt.datetime) -> None:
     for name, moment in (("start", start), ("end", end)):
         # A naive time, or a London time the clocks skip or repeat, is not one instant.
         problem = timing_problem(moment)
@@ -136,7 +136,7 @@ def _lock(meeting: Meeting) -> Meeting:
     return meeting
 
 
-def _make_attendee(meeting: Meeting, spec: AttendeeSpec) -> MeetingAttendee:
+def make_attendee(meeting: Meeting, spec: AttendeeSpec) -> MeetingAttendee:
     attendee = MeetingAttendee(
         meeting=meeting,
         user=spec.user,
@@ -148,7 +148,7 @@ def _make_attendee(meeting: Meeting, spec: AttendeeSpec) -> MeetingAttendee:
     return attendee
 
 
-def _check_specs(attendees: Sequence[AttendeeSpec]) -> None:
+def check_specs(attendees: Sequence[AttendeeSpec]) -> None:
     addresses = [spec.address for spec in attendees]
     if any(not address for address in addresses):
         raise ValidationError({"attendees": "Every attendee needs an email address."})
@@ -174,8 +174,8 @@ def schedule_meeting(
     description: str = "",
 ) -> Meeting:
     """Create a meeting, invite its attendees and schedule its reminders."""
-    _check_times(start, end)
-    _check_specs(attendees)
+    check_times(start, end)
+    check_specs(attendees)
     rules = validate_meeting_rules(reminder_rules)
     meeting = Meeting(
         kind=kind,
@@ -193,7 +193,7 @@ def schedule_meeting(
     )
     meeting.full_clean()
     meeting.save()
-    created = [_make_attendee(meeting, spec) for spec in attendees]
+    created = [make_attendee(meeting, spec) for spec in attendees]
     for attendee in created:
         attendee.save()
     audit.record(
@@ -244,7 +244,7 @@ def _reschedule(
         raise ValidationError("A cancelled meeting cannot be moved.")
     new_start = start if start is not None else meeting.start
     new_end = end if end is not None else meeting.end
-    _check_times(new_start, new_end)
+    check_times(new_start, new_end)
     before = {
         "start": meeting.start,
         "end": meeting.end,
@@ -332,7 +332,7 @@ def _set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> No
     _lock(meeting)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting's attendees cannot be changed.")
-    _check_specs(attendees)
+    check_specs(attendees)
     existing = {a.email.lower(): a for a in meeting.attendees.all()}
     wanted = {spec.address: spec for spec in attendees}
     now = timezone.now()
@@ -342,7 +342,7 @@ def _set_attendees(*, meeting: Meeting, attendees: Sequence[AttendeeSpec]) -> No
     for email, spec in wanted.items():
         attendee = existing.get(email)
         if attendee is None:
-            attendee = _make_attendee(meeting, spec)
+            attendee = make_attendee(meeting, spec)
             attendee.save()
             added.append(attendee)
         elif attendee.removed_at is not None:

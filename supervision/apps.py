@@ -41,6 +41,14 @@ class SupervisionConfig(KinfolkApp):
                 Schedule.MINUTES,
                 minutes=5,
             ),
+            # Invitations after a member is added, removed or restored, should the on-commit
+            # task be lost (broker down, worker killed); each run claims a change first.
+            Declared(
+                "kinfolk.gcs.membership_changes",
+                "supervision.tasks.run_pending_membership_changes",
+                Schedule.MINUTES,
+                minutes=1,
+            ),
         ]
 
     def build_demo(self) -> list[str]:

@@ -96,6 +96,14 @@ class DiariseForm(forms.Form):
         widget=forms.DateInput,
         help_text="Leave empty to diarise a year of sessions.",
     )
+    # Dates flagged as clashes in the preview that the coordinator chose to diarise anyway.
+    include = forms.TypedMultipleChoiceField(
+        required=False, coerce=dt.date.fromisoformat, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, clash_days: list[dt.date] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["include"].choices = [(day.isoformat(), f"{day:%A %-d %B %Y}") for day in clash_days or []]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -360,3 +368,42 @@ class ActionFilterForm(forms.Form):
 
 
 ROLE_CAN_CREATE = (Role.GCS_COORDINATOR, Role.MANAGER)
+
+
+class BulkChangeForm(forms.Form):
+    """Cancel or move every session still to come from a date (to a date)."""
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[("move", "Move the sessions"), ("cancel", "Cancel the sessions")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to move or cancel the sessions"},
+    )
+    first_day = forms.DateField(label="From", widget=forms.DateInput, help_text="For example, 2027-03-01")
+    last_day = forms.DateField(
+        label="To", required=False, widget=forms.DateInput, help_text="Leave empty for every session after."
+    )
+    days = forms.IntegerField(
+        label="Move by how many days",
+        required=False,
+        min_value=-6,
+        max_value=6,
+        help_text="For example, 1 moves a Tuesday session to the Wednesday.",
+    )
+    start_time = forms.TimeField(label="New start time", required=False, widget=forms.TimeInput)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=200,
+        help_text="Needed to cancel. Shown in Kinfolk only: the email says there is a reason and links here.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
+            self.add_error("last_day", "The last date must be on or after the first.")
+        if data.get("action") == "move" and not data.get("days") and data.get("start_time") is None:
+            self.add_error("days", "Enter how many days to move the sessions by, or a new start time")
+        if data.get("action") == "cancel" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the sessions are cancelled")
+        return data

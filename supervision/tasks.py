@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from supervision import services
 from supervision.models import MinutesVersion
+from supervision.services import membership
 
 
 def render_and_circulate_minutes(version_id: int) -> str:
@@ -32,3 +33,13 @@ def render_pending_minutes() -> int:
         render_and_circulate_minutes(version_id)
         done += 1
     return done
+
+
+def apply_membership_change(change_id: int) -> bool:
+    """A member added, removed or restored: bring the future sessions' invitations in line."""
+    return membership.apply_calendar_work(change_id=change_id)
+
+
+def run_pending_membership_changes() -> int:
+    """The sweep behind the on-commit task: changes whose calendar work is waiting, failed or stranded."""
+    return sum(membership.apply_calendar_work(change_id=change_id) for change_id in membership.pending_changes())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import actions, agenda, attendance, groups, minutes, papers, sessions
+from supervision.views import actions, agenda, attendance, groups, minutes, papers, series, sessions
 
 app_name = "supervision"
 
@@ -11,7 +11,10 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
     path("groups/<int:pk>/members/add/", groups.member_add, name="member_add"),
     path("groups/<int:pk>/members/<int:member_pk>/remove/", groups.member_remove, name="member_remove"),
-    path("groups/<int:pk>/diarise/", groups.diarise, name="diarise"),
+    path("groups/<int:pk>/diarise/", series.diarise, name="diarise"),
+    path("groups/<int:pk>/sessions/change/", series.sessions_change, name="sessions_change"),
+    path("groups/<int:pk>/members/restore/<int:change_pk>/", series.member_restore, name="member_restore"),
+    path("groups/<int:pk>/calendar-work/", series.calendar_work, name="calendar_work"),
     path("groups/<int:pk>/actions/", actions.action_list, name="action_list"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),

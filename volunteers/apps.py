@@ -10,16 +10,26 @@ class VolunteersConfig(KinfolkApp):
     name = "volunteers"
     verbose_name = "Volunteers"
 
+    def ready(self) -> None:
+        from volunteers import permissions, signals  # noqa: F401  (registers the volunteers.* rules)
+
+        signals.connect()
+        signals.audit_recruitment_records()
+
     def navigation(self, user: Any) -> list[NavItem]:
         from django.urls import reverse
 
-        from volunteers.permissions import runs_scheme, volunteer_of
+        from volunteers.permissions import makes_requests, runs_scheme, volunteer_of
 
         items = []
         if runs_scheme(user):
-            items.append(NavItem("Matches", reverse("volunteers:match_list"), order=40))
+            items.append(NavItem("Volunteers", reverse("volunteers:volunteer_list"), order=30))
+            items.append(NavItem("Matching board", reverse("volunteers:board"), order=31))
+            items.append(NavItem("Matches", reverse("volunteers:match_list"), order=33))
         elif volunteer_of(user) is not None:
             items.append(NavItem("My volunteering", reverse("volunteers:portal"), order=40))
+        if runs_scheme(user) or makes_requests(user):
+            items.append(NavItem("Volunteer requests", reverse("volunteers:request_list"), order=32))
         return items
 
     def home_panels(self, user: Any) -> list[HomePanel]:
@@ -28,7 +38,23 @@ class VolunteersConfig(KinfolkApp):
 
         panels = []
         if user.has_role(Role.VOLUNTEER_COORDINATOR):
+            from volunteers.matching.eligibility import requests_awaiting_match
+
             panels.append(HomePanel("volunteers/includes/_home_coordinator.html", order=60))
+            # Recruitment: applicants waiting on a coordinator, supervision due.
+            from volunteers.selectors.recruitment import home_counts
+            from volunteers.services.recruitment import today
+
+            panels.append(
+                HomePanel("volunteers/includes/_home_recruitment.html", order=61, context=home_counts(on=today()))
+            )
+            panels.append(
+                HomePanel(
+                    "volunteers/includes/_home_matching.html",
+                    order=62,
+                    context={"awaiting_match": requests_awaiting_match().count()},
+                )
+            )
         if user.has_role(Role.VOLUNTEER):
             panels.append(HomePanel("volunteers/includes/_home_volunteer.html", order=80))
         context = lifecycle_panel_context(user)
@@ -47,6 +73,24 @@ class VolunteersConfig(KinfolkApp):
         from django_q.models import Schedule
 
         return [
+            # Recruitment, nightly: approvals whose checks lapsed (coordinator told of live matches
+            # affected), reminders 60/30/7 days before a check expires, DBS certificate content
+            # deleted 6 months after issue (DBS code of practice).
+            Declared(
+                "kinfolk.volunteers.recruitment_nightly",
+                "volunteers.tasks.recruitment_nightly",
+                Schedule.DAILY,
+                at=dt.time(6, 0),
+            ),
+            # References: chased at 1 and 2 weeks, failed at 3 (hourly so a chase is never a day late).
+            Declared("kinfolk.volunteers.chase_references", "volunteers.tasks.chase_references", Schedule.HOURLY),
+            # Retention: anonymise volunteers who left and closed requests past their retention period.
+            Declared(
+                "kinfolk.volunteers.anonymise_due",
+                "volunteers.tasks.anonymise_due",
+                Schedule.DAILY,
+                at=dt.time(2, 30),
+            ),
             # Offers the volunteer has not answered in time expire, and the coordinator is told.
             Declared(
                 "kinfolk.volunteers.expire_offers", "volunteers.tasks.expire_offers", Schedule.MINUTES, minutes=30
@@ -61,6 +105,7 @@ class VolunteersConfig(KinfolkApp):
         ]
 
     def build_demo(self) -> list[str]:
-        from volunteers.demo import lifecycle
+        # Recruitment first (approved volunteers), then requests and the board, then live matches.
+        from volunteers.demo import lifecycle, matching, recruitment
 
-        return lifecycle.build()
+        return recruitment.build() + matching.build() + lifecycle.build()

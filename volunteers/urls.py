@@ -8,12 +8,55 @@ urlpatterns: list[URLPattern | URLResolver] = []
 
 # -- recruitment, profiles and safer recruitment checks ---------------------------------------
 #    (volunteers.views.recruitment, volunteers.views.checks)
-urlpatterns += []
+from volunteers.views import checks as check_views  # noqa: E402
+from volunteers.views import recruitment as recruitment_views  # noqa: E402
+
+urlpatterns += [
+    path("", recruitment_views.volunteer_list, name="volunteer_list"),
+    path("new/", recruitment_views.volunteer_create, name="volunteer_create"),
+    path("<int:pk>/", recruitment_views.volunteer_detail, name="volunteer_detail"),
+    path("<int:pk>/edit/", recruitment_views.volunteer_edit, name="volunteer_edit"),
+    path("<int:pk>/away/", recruitment_views.absence_add, name="absence_add"),
+    path("<int:pk>/pause/", recruitment_views.volunteer_pause, name="volunteer_pause"),
+    path("<int:pk>/resume/", recruitment_views.volunteer_resume, name="volunteer_resume"),
+    path("<int:pk>/leave/", recruitment_views.volunteer_leave, name="volunteer_leave"),
+    path("<int:pk>/declarations/new/", recruitment_views.declaration_add, name="declaration_add"),
+    path("<int:pk>/supervision/new/", recruitment_views.conversation_add, name="conversation_add"),
+    path("supervision-due/", recruitment_views.conversations_due, name="conversations_due"),
+    path("<int:pk>/checks/<str:kind>/", check_views.check_record, name="check_record"),
+    path("<int:pk>/dbs/new/", check_views.dbs_record, name="dbs_record"),
+    path("<int:pk>/dbs/<int:dbs_pk>/", check_views.dbs_edit, name="dbs_edit"),
+    path("<int:pk>/dbs/<int:dbs_pk>/decision/", check_views.dbs_decide, name="dbs_decide"),
+    path("<int:pk>/dbs/<int:dbs_pk>/status-check/", check_views.dbs_status_check, name="dbs_status_check"),
+    path("<int:pk>/references/new/", check_views.reference_request, name="reference_request"),
+    path("<int:pk>/references/<int:ref_pk>/", check_views.reference_review, name="reference_review"),
+    path("reference/<str:token>/", check_views.reference_respond, name="reference_respond"),
+    path("figures/recruitment/", recruitment_views.recruitment_figures, name="recruitment_figures"),
+    path("figures/recruitment.csv", recruitment_views.recruitment_figures_csv, name="recruitment_figures_csv"),
+    path("retention/", recruitment_views.retention_report, name="retention_report"),
+]
 
 
 # -- requests, matching and the matching board ------------------------------------------------
 #    (volunteers.views.requests, volunteers.views.matching)
-urlpatterns += []
+from volunteers.views import figures_matching  # noqa: E402
+from volunteers.views import matching as matching_views  # noqa: E402
+from volunteers.views import requests as request_views  # noqa: E402
+
+urlpatterns += [
+    path("requests/", request_views.request_list, name="request_list"),
+    path("requests/new/", request_views.request_create, name="request_create"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path(
+        "requests/<int:pk>/withdraw-consent/", request_views.request_withdraw_consent, name="request_withdraw_consent"
+    ),
+    path("requests/<int:pk>/close/", request_views.request_close, name="request_close"),
+    path("requests/<int:pk>/shortlist/", matching_views.shortlist, name="shortlist"),
+    path("requests/<int:pk>/propose/", matching_views.propose, name="propose"),
+    path("board/", matching_views.board, name="board"),
+    path("matches/<int:pk>/why/", matching_views.match_why, name="match_why"),
+    path("figures/matching/", figures_matching.figures, name="figures_matching"),
+]
 
 
 # -- the match lifecycle, contacts, the volunteer portal, expenses, events ------------------

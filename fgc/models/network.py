@@ -85,7 +85,14 @@ class ChildVoice(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["referral", "child"], name="one_voice_per_child")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "child"],
+                name="one_voice_per_child",
+                violation_error_code="one_voice_per_child",
+                violation_error_message="The child's views are already recorded for this referral.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Views for {self.referral.reference}"

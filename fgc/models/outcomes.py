@@ -28,7 +28,10 @@ class Outcome(models.Model):
         ordering = ["months_after"]
         constraints = [
             models.UniqueConstraint(
-                fields=["referral", "child", "months_after"], name="one_outcome_per_child_and_point"
+                fields=["referral", "child", "months_after"],
+                name="one_outcome_per_child_and_point",
+                violation_error_code="one_outcome_per_child_and_point",
+                violation_error_message="This outcome is already recorded for the child.",
             )
         ]
 

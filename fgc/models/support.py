@@ -21,7 +21,14 @@ class Budget(models.Model):
 
     class Meta:
         ordering = ["-financial_year", "name"]
-        constraints = [models.UniqueConstraint(fields=["name", "financial_year"], name="one_budget_per_name_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "financial_year"],
+                name="one_budget_per_name_and_year",
+                violation_error_code="one_budget_per_name_and_year",
+                violation_error_message="There is already a budget with this name for that year.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.financial_year}–{(self.financial_year + 1) % 100:02d}"
@@ -93,7 +100,12 @@ class ApprovalStep(models.Model):
     class Meta:
         ordering = ["level"]
         constraints = [
-            models.UniqueConstraint(fields=["package", "level"], name="one_decision_per_level"),
+            models.UniqueConstraint(
+                fields=["package", "level"],
+                name="one_decision_per_level",
+                violation_error_code="one_decision_per_level",
+                violation_error_message="This approval step has already been decided.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(approved=True) | ~models.Q(reason=""),
                 name="refusal_with_reason",

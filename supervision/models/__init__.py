@@ -1,6 +1,14 @@
 """Group Case Supervision models, one module per sub-domain; import them from here."""
 
-from supervision.models.groups import ADULT_SPECIALISMS, Discipline, GroupMember, SupervisionGroup, Weekday
+from supervision.models.groups import (
+    ADULT_SPECIALISMS,
+    CalendarWork,
+    Discipline,
+    GroupMember,
+    MembershipChange,
+    SupervisionGroup,
+    Weekday,
+)
 from supervision.models.minutes import (
     Action,
     ActionReview,
@@ -28,8 +36,10 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "AttendanceStatus",
+    "CalendarWork",
     "Discipline",
     "GroupMember",
+    "MembershipChange",
     "MinutesEntry",
     "MinutesSection",
     "MinutesStatus",

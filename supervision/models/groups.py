@@ -147,3 +147,50 @@ class GroupMember(ConstraintErrorsOnFields):
     @property
     def is_adult_specialist(self) -> bool:
         return self.discipline in ADULT_SPECIALISMS
+
+
+class CalendarWork(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    RUNNING = "running", "In progress"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed, trying again"
+
+
+class MembershipChange(models.Model):
+    """A member added, removed or restored, and the calendar work it leaves to the worker.
+
+    The page answers at once; a django-q2 task (enqueued on commit, and a
+    sweep every minute as the guarantee) brings every future session's
+    invitations in line with the group, and records its progress here for the
+    group page. A removal can be undone (restored) while sessions it touched
+    are still to come.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+        RESTORED = "restored", "Restored"
+
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="membership_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sessions = models.PositiveIntegerField(default=0, help_text="Future sessions whose invitations change.")
+    sessions_done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=CalendarWork.choices, default=CalendarWork.WAITING)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True, help_text="When a removal was undone.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.user_id} in {self.group_id}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status != CalendarWork.DONE

@@ -15,8 +15,9 @@ from core.models import AuditAction
 from diary import services as diary
 from diary.models import Meeting
 from diary.reminders import withdraw_reminders
-from supervision.models import Action, AgendaItem, GroupMember, SupervisionGroup
+from supervision.models import Action, AgendaItem, GroupMember, MembershipChange, SupervisionGroup
 from supervision.permissions import forget_rights
+from supervision.services.membership import future_invitations, record_change
 from supervision.services.minutes import schedule_action_reminders
 from supervision.services.papers import papers_reminder_key, refresh_papers_deadline
 from supervision.services.scheduling import reminder_rules, sync_invitations
@@ -134,7 +135,15 @@ def add_member(*, group: SupervisionGroup, user: User, discipline: str, by: User
     member.full_clean()
     member.save()
     audit.record(action=AuditAction.UPDATE, obj=group, detail={"member_added": user.pk, "discipline": discipline})
-    sync_invitations(group=group)
+    # The invitations follow in a task, so the page answers at once (supervision/services/membership.py).
+    record_change(
+        group=group,
+        user=user,
+        kind=MembershipChange.Kind.ADDED,
+        discipline=discipline,
+        by=by,
+        sessions=group.sessions.upcoming().exclude(meeting=None).count(),
+    )
     return member
 
 
@@ -156,6 +165,7 @@ class MemberRemoval:
 
     presenting: list[AgendaItem]
     actions: list[Action]
+    change: MembershipChange
 
 
 @transaction.atomic
@@ -171,6 +181,7 @@ def remove_member(*, member: GroupMember, by: User) -> MemberRemoval:
     """
     group = member.group
     user = member.user
+    sessions = future_invitations(group=group, user=user)
     member.delete()
     forget_rights(user)
     future_items = list(
@@ -197,5 +208,12 @@ def remove_member(*, member: GroupMember, by: User) -> MemberRemoval:
             "open_actions": [action.pk for action in actions],
         },
     )
-    sync_invitations(group=group)
-    return MemberRemoval(presenting=presenting, actions=actions)
+    change = record_change(
+        group=group,
+        user=user,
+        kind=MembershipChange.Kind.REMOVED,
+        discipline=member.discipline,
+        by=by,
+        sessions=sessions,
+    )
+    return MemberRemoval(presenting=presenting, actions=actions, change=change)

@@ -9,7 +9,8 @@ cancellations for the future sessions.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +21,10 @@ from accounts.models import User
 from core import audit
 from core.localtime import local_datetime_or_error
 from core.models import AuditAction
+from diary import ical
+from diary import series as diary_series
 from diary import services as diary
-from diary.models import MeetingKind
+from diary.models import AttendeeResponse, MeetingKind
 from diary.reminders import ReminderRule
 from diary.workdays import is_bank_holiday, is_working_day, next_working_day
 from supervision.models import SessionStatus, SupervisionGroup, SupervisionSession
@@ -50,11 +53,35 @@ class PlannedSession:
         return f"Moved from {self.usual_day:%A %-d %B %Y} ({why}) to {self.day:%A %-d %B %Y}."
 
 
+# A planned date this close to a session the group already has is a clash: shown
+# in the preview and left out unless the coordinator chooses it.
+CLASH_DAYS = 3
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    planned: PlannedSession
+    existing: dt.date | None = None  # the group's session it falls on or near
+
+    @property
+    def already_diarised(self) -> bool:
+        return self.existing == self.planned.day
+
+    @property
+    def clash(self) -> bool:
+        return self.existing is not None and not self.already_diarised
+
+
 @dataclass(frozen=True)
 class DiariseResult:
     created: list[SupervisionSession]
     moved: list[PlannedSession]
     already_diarised: list[dt.date]
+    clashes_left_out: list[dt.date] = field(default_factory=list)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.created
 
 
 def meeting_title(group: SupervisionGroup) -> str:
@@ -154,39 +181,118 @@ def schedule_session(
     return session
 
 
+def preview_series(*, group: SupervisionGroup, first_day: dt.date, until: dt.date | None = None) -> list[PreviewRow]:
+    """The planned dates, each with the group's session it falls on or within CLASH_DAYS of."""
+    plan = plan_series(group=group, first_day=first_day, until=until)
+    if not plan:
+        return []
+    margin = dt.timedelta(days=CLASH_DAYS)
+    existing = sorted(
+        timezone.localtime(start).date()
+        for start in group.sessions.scheduled()
+        .filter(start__date__gte=plan[0].day - margin - dt.timedelta(days=1))
+        .filter(start__date__lte=plan[-1].day + margin + dt.timedelta(days=1))
+        .values_list("start", flat=True)
+    )
+    rows = []
+    for planned in plan:
+        near = [day for day in existing if abs(day - planned.day) <= margin]
+        closest = min(near, key=lambda day: abs(day - planned.day)) if near else None
+        rows.append(PreviewRow(planned=planned, existing=closest))
+    return rows
+
+
 @transaction.atomic
 def diarise_series(
-    *, group: SupervisionGroup, first_day: dt.date, by: User, until: dt.date | None = None
+    *,
+    group: SupervisionGroup,
+    first_day: dt.date,
+    by: User,
+    until: dt.date | None = None,
+    include: Collection[dt.date] = (),
 ) -> DiariseResult:
-    """Diarise a year (or up to `until`) of sessions in one action.
+    """Diarise a year (or up to `until`) of sessions in one action, written in bulk.
 
-    Days that already have a session of this group are left alone, so running
-    it again after a partial series fills the gaps without duplicating.
+    Dates that already have a session of this group are left alone, and dates
+    within CLASH_DAYS of one are left out unless they are in `include`, so
+    running it again over the same dates does nothing. The sessions reach
+    each person as one recurring invite (diary.series).
     """
     if first_day < timezone.localdate():
         raise ValidationError({"first_day": "The first session must be today or in the future."})
-    plan = plan_series(group=group, first_day=first_day, until=until)
-    taken = {
-        timezone.localtime(start).date()
-        for start in group.sessions.scheduled()
-        .filter(start__date__gte=first_day - dt.timedelta(days=1))
-        .values_list("start", flat=True)
-    }
-    created: list[SupervisionSession] = []
-    skipped: list[dt.date] = []
-    for planned in plan:
-        if planned.day in taken:
-            skipped.append(planned.day)
-            continue
-        created.append(schedule_session(group=group, start=planned.start, end=planned.end, by=by, note=planned.note))
+    SupervisionGroup.objects.select_for_update().filter(pk=group.pk).first()
+    rows = preview_series(group=group, first_day=first_day, until=until)
+    chosen = [r.planned for r in rows if r.existing is None or (r.clash and r.planned.day in include)]
+    skipped = [r.planned.day for r in rows if r.already_diarised]
+    left_out = [r.planned.day for r in rows if r.clash and r.planned.day not in include]
+    created = _write_series(group=group, plan=[r.planned for r in rows], chosen=chosen) if chosen else []
     audit.record(
         action=AuditAction.CREATE,
         obj=group,
-        detail={"diarised": len(created), "first_day": first_day.isoformat()},
+        detail={"diarised": len(created), "first_day": first_day.isoformat(), "clashes_left_out": len(left_out)},
     )
     return DiariseResult(
-        created=created, moved=[p for p in plan if p.moved and p.day not in skipped], already_diarised=skipped
+        created=created, moved=[p for p in chosen if p.moved], already_diarised=skipped, clashes_left_out=left_out
     )
+
+
+def _usual_start(group: SupervisionGroup, planned: PlannedSession) -> dt.datetime:
+    return planned.start if not planned.moved else local_datetime_or_error(planned.usual_day, group.start_time)
+
+
+def _write_series(
+    *, group: SupervisionGroup, plan: list[PlannedSession], chosen: list[PlannedSession]
+) -> list[SupervisionSession]:
+    """Sessions in bulk, and one diary series for them: RRULE over the usual days, EXDATE and RDATE for the rest."""
+    sessions = SupervisionSession.objects.bulk_create(
+        [
+            SupervisionSession(
+                group=group,
+                start=planned.start,
+                end=planned.end,
+                location=group.location,
+                online_url=group.online_url,
+                schedule_note=planned.note[:250],
+                papers_due_at=papers_deadline(group, planned.start),
+            )
+            for planned in chosen
+        ]
+    )
+    chosen_days = {p.day for p in chosen}
+    exdates = [_usual_start(group, p) for p in plan if p.moved or p.day not in chosen_days]
+    rdates = [p.start for p in chosen if p.moved]
+    dtstart = _usual_start(group, plan[0])
+    _series, meetings = diary_series.schedule_series(
+        kind=MeetingKind.GCS_SESSION,
+        title=meeting_title(group),
+        organiser=group.coordinator,
+        link_path=reverse("supervision:group_detail", kwargs={"pk": group.pk}),
+        dtstart=dtstart,
+        dtend=dtstart + dt.timedelta(minutes=group.duration_minutes),
+        rrule=ical.series_rule(weeks=group.cadence_weeks, weekday=group.weekday, until=_usual_start(group, plan[-1])),
+        occurrences=[
+            diary_series.Occurrence(
+                start=p.start,
+                end=p.end,
+                recurrence_id=p.start if p.moved else _usual_start(group, p),
+                link_path=reverse("supervision:session_detail", kwargs={"pk": session.pk}),
+            )
+            for p, session in zip(chosen, sessions, strict=True)
+        ],
+        exdates=exdates,
+        rdates=rdates,
+        team=group.team,
+        location=group.location,
+        online_url=group.online_url,
+        attendees=[diary.AttendeeSpec(user=user) for user in invitees(group)],
+        reminder_rules=reminder_rules(group),
+        description=f"Group Case Supervision for {group.team.name}. Agenda and papers in Kinfolk.",
+    )
+    by_start = {m.start: m for m in meetings}
+    for session in sessions:
+        session.meeting = by_start[session.start]
+    SupervisionSession.objects.bulk_update(sessions, ["meeting"])
+    return sessions
 
 
 def _editable(session: SupervisionSession) -> None:
@@ -264,12 +370,34 @@ def cancel_session(*, session: SupervisionSession, by: User, reason: str) -> Sup
 
 
 def sync_invitations(*, group: SupervisionGroup) -> int:
-    """Make every future session's invitation list match the group; returns sessions touched."""
+    """Make every future session's invitation list match the group; returns sessions touched.
+
+    A diarised series changes in bulk and each person gets one email for it;
+    a session diarised on its own changes on its own. A session's guests stay
+    invited whatever happens to the group's membership.
+    """
     people = invitees(group)
+    specs = [diary.AttendeeSpec(user=user) for user in people]
     touched = 0
-    for session in group.sessions.upcoming().select_related("meeting").prefetch_related("guests").exclude(meeting=None):
+    upcoming = list(
+        group.sessions.upcoming().select_related("meeting__series").prefetch_related("guests").exclude(meeting=None)
+    )
+    guests = {s.meeting_id: {g.email.lower() for g in s.guests.all()} for s in upcoming if s.meeting_id}
+    series = {s.meeting.series_id: s.meeting.series for s in upcoming if s.meeting and s.meeting.series_id}
+    for one_series in series.values():
+        assert one_series is not None  # for mypy: keyed by its id above
+        touched += diary_series.set_series_attendees(series=one_series, attendees=specs, keep=guests)
+    for session in upcoming:
         assert session.meeting is not None  # excluded above; for mypy
-        # A session's guests stay invited whatever happens to the group's membership.
-        diary.set_attendees(meeting=session.meeting, attendees=attendee_specs(session, people))
-        touched += 1
+        if session.meeting.series_id is None:
+            diary.set_attendees(meeting=session.meeting, attendees=attendee_specs(session, people))
+            touched += 1
     return touched
+
+
+def answered(session: SupervisionSession) -> list[str]:
+    """Who has answered the session's invitation, e.g. "Alice Practitioner (accepted)": a new time resets them."""
+    if session.meeting is None:
+        return []
+    rows = session.meeting.attendees.current().exclude(response=AttendeeResponse.NEEDS_ACTION).order_by("name", "pk")
+    return [f"{row} ({row.get_response_display().lower()})" for row in rows]

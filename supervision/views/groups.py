@@ -20,7 +20,7 @@ from core import audit
 from supervision import forms, selectors, services
 from supervision.models import SupervisionGroup
 from supervision.permissions import get_group_for_user, groups_visible_to, rights_for
-from supervision.services.scheduling import first_usual_day
+from supervision.services import membership
 from supervision.views.common import GET_POST, add_errors, flash_error
 
 
@@ -86,14 +86,18 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         due_count = len(selectors.families_due(group=group)) if rights.manage else None
         audit.record_view(request, group, page="group")
+    members = selectors.group_members(group)
+    calendar_work = membership.recent_changes(group=group) if rights.manage else []
     context = {
         "group": group,
         "rights": rights,
-        "members": selectors.group_members(group),
+        "members": members,
         "upcoming": upcoming,
         "past": past,
         "member_form": forms.MemberForm(group=group) if rights.manage else None,
         "due_count": due_count,
+        "calendar_work": calendar_work,
+        "restorable": membership.restorable(calendar_work, member_ids={m.user_id for m in members}, upcoming=upcoming),
     }
     return render(request, "supervision/group_detail.html", context)
 
@@ -126,21 +130,34 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             flash_error(request, exc)
         else:
-            messages.success(request, f"{member.user} added and invited to the future sessions.")
+            messages.success(
+                request,
+                f"{member.user} added. Their invitations to the future sessions are being sent: "
+                "progress is shown under Members.",
+            )
     else:
         messages.error(request, "Choose a person and their discipline.")
     return redirect("supervision:group_detail", pk=group.pk)
 
 
 @login_required
-@require_POST
+@GET_POST
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """GET: what removing the member will do. POST: remove them (undoable from the group page)."""
     group = get_group_for_user(request.user, pk, manage=True)
-    member = group.members.select_related("user").filter(pk=member_pk).first()
+    member = group.members.select_related("user", "group").filter(pk=member_pk).first()
     if member is None:
         raise Http404
+    if request.method == "GET":
+        preview = membership.preview_removal(member=member)
+        return render(request, "supervision/member_remove.html", {"group": group, "preview": preview})
     removal = services.remove_member(member=member, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"{member.user} removed. Their future sessions have been cancelled in their calendar.")
+    messages.success(
+        request,
+        f"{member.user} removed. Their invitations to {removal.change.sessions} future "
+        f"session{'s' if removal.change.sessions != 1 else ''} are being cancelled: progress is shown under "
+        "Members, where you can undo this.",
+    )
     if removal.presenting:
         refs = ", ".join(
             f"{item.family.case_reference} ({timezone.localtime(item.session.start):%-d %B})"
@@ -158,50 +175,3 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             "Their reminders have been withdrawn: agree a new owner at each family's next discussion.",
         )
     return redirect("supervision:group_detail", pk=group.pk)
-
-
-@login_required
-@GET_POST
-def diarise(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group_for_user(request.user, pk, manage=True)
-    form = forms.DiariseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.diarise_series(group=group, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"{len(result.created)} sessions diarised and invitations sent.")
-            first_day = form.cleaned_data["first_day"]
-            if first_usual_day(group, first_day) != first_day:
-                messages.info(
-                    request,
-                    f"{first_day:%A %-d %B %Y} is not the group's usual day, so the series starts on "
-                    f"{first_usual_day(group, first_day):%A %-d %B %Y}.",
-                )
-            for planned in result.moved:
-                messages.info(request, planned.note)
-            if result.already_diarised:
-                messages.info(
-                    request, f"{len(result.already_diarised)} dates already had a session and were left alone."
-                )
-            return redirect("supervision:group_detail", pk=group.pk)
-    preview = None
-    moved_first = ""
-    if request.method == "GET" and request.GET.get("first_day"):
-        preview_form = forms.DiariseForm(request.GET)
-        if preview_form.is_valid():
-            form = preview_form
-            first_day = preview_form.cleaned_data["first_day"]
-            preview = services.plan_series(group=group, first_day=first_day, until=preview_form.cleaned_data["until"])
-            usual = first_usual_day(group, first_day)
-            if usual != first_day:
-                moved_first = (
-                    f"{first_day:%A %-d %B %Y} is not the group's usual day, so the series starts on "
-                    f"{usual:%A %-d %B %Y}."
-                )
-    return render(
-        request,
-        "supervision/diarise.html",
-        {"group": group, "form": form, "preview": preview, "moved_first": moved_first},
-    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from core import audit
 from supervision import forms, selectors, services
 from supervision.permissions import get_session_for_user, rights_for
+from supervision.services.scheduling import answered as answered_by
 from supervision.views.common import GET_POST, add_errors
 
 
@@ -52,9 +53,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, manage=True)
     form = forms.SessionForm(request.POST or None, initial=forms.SessionForm.initial_for(session))
+    answered = answered_by(session)
     if request.method == "POST" and form.is_valid():
         start, end = form.start_end()
         data = form.cleaned_data
+        retimed = (start, end) != (session.start, session.end)
         try:
             services.move_session(
                 session=session,
@@ -69,8 +72,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             messages.success(request, "Session changed. Everyone invited has been sent the update.")
+            if retimed and answered:
+                messages.warning(
+                    request, f"These answers were reset and each person asked to answer again: {', '.join(answered)}."
+                )
             return redirect("supervision:session_detail", pk=session.pk)
-    return render(request, "supervision/session_form.html", {"session": session, "form": form})
+    return render(request, "supervision/session_form.html", {"session": session, "form": form, "answered": answered})
 
 
 @login_required

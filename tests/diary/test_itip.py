@@ -33,6 +33,7 @@ def reply(
     sender: str | None = None,
     sent_by: str | None = None,
     method: str = "REPLY",
+    recurrence_id: dt.datetime | None = None,
 ) -> bytes:
     def fill(text: str) -> str:
         return (
@@ -45,6 +46,10 @@ def reply(
 
     ics = fill((FIXTURES / f"{style}_reply.ics").read_text()).replace("\r\n", "\n").replace("\n", "\r\n")
     ics = ics.replace("METHOD:REPLY", f"METHOD:{method}")
+    if recurrence_id is not None:
+        # One instance of a series, as Outlook writes it when one date is answered.
+        stamp = recurrence_id.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        ics = ics.replace(f"UID:{uid}\r\n", f"UID:{uid}\r\nRECURRENCE-ID:{stamp}\r\n", 1)
     if sent_by:
         ics = ics.replace("ATTENDEE;", f'ATTENDEE;SENT-BY="mailto:{sent_by}";', 1)
     encoded = base64.encodebytes(ics.encode()).decode().strip()

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from supervision import services
-from supervision.models import Discipline, MinutesVersion
+from supervision.models import Discipline, MembershipChange, MinutesVersion
 from tests.access import LOGIN, PERSONAS, Entry, Expect
 from tests.core.uploads_corpus import minimal_pdf
 from tests.supervision import factories as gcs
@@ -50,6 +50,9 @@ def setup(world: SimpleNamespace) -> None:
     world.gcs_member = group.members.get(user=world.alice)
     world.gcs_guest = services.invite_guest(
         session=session, name="Nina Nurse", email="nina@school.example", role="School nurse", by=world.gina
+    )
+    world.gcs_removal = MembershipChange.objects.create(
+        group=group, user=world.bob, kind=MembershipChange.Kind.REMOVED, discipline=Discipline.OTHER, by=world.gina
     )
 
 
@@ -94,6 +97,26 @@ ENTRIES = [
         kwargs=lambda w: {"pk": w.gcs_group.pk, "member_pk": w.gcs_member.pk},
         method="POST",
         expect=only(404, **MANAGERS_POST),
+    ),
+    Entry(
+        "supervision:member_remove",
+        kwargs=lambda w: {"pk": w.gcs_group.pk, "member_pk": w.gcs_member.pk},
+        expect=only(404, **MANAGERS_GET),
+    ),
+    Entry(
+        "supervision:member_restore",
+        kwargs=lambda w: {"pk": w.gcs_group.pk, "change_pk": w.gcs_removal.pk},
+        method="POST",
+        expect=only(404, **MANAGERS_POST),
+    ),
+    Entry("supervision:calendar_work", kwargs=_group, expect=only(404, **MANAGERS_GET)),
+    Entry("supervision:sessions_change", kwargs=_group, expect=only(404, **MANAGERS_GET)),
+    Entry(
+        "supervision:sessions_change",
+        kwargs=_group,
+        method="POST",
+        data={"action": "cancel", "first_day": "2031-01-01", "reason": "Paused"},
+        expect=only(404, **MANAGERS_GET),
     ),
     Entry("supervision:diarise", kwargs=_group, expect=only(404, **MANAGERS_GET)),
     Entry("supervision:action_list", kwargs=_group, expect=only(404, **MEMBERS)),

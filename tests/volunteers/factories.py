@@ -71,3 +71,62 @@ def make_request(
     request.full_clean()
     request.save()
     return request
+
+
+def approve_for_role(volunteer: Volunteer, role: str, *, coordinator: User, on: dt.date | None = None) -> Any:
+    """Record every requirement of the role through the recruitment services, on `on` (default today).
+
+    Requirements already met (another role's references, DBS) are not recorded again.
+    Returns the RoleApplication, APPROVED with approved_until set (the first expiry).
+    """
+    from volunteers.models import DbsLevel, DbsOutcome, RequirementKind, RoleApplication
+    from volunteers.services import recruitment, references
+
+    on = on or recruitment.today()
+    if not volunteer.applications.filter(role=role).exists():
+        RoleApplication.objects.create(volunteer=volunteer, role=role, stage_since=on)
+    tasks = recruitment.assess(volunteer.applications.get(role=role), on=on)
+    for req in [task.requirement for task in tasks if not task.met]:
+        kind = req.kind
+        if kind == RequirementKind.DBS:
+            recruitment.record_dbs(
+                volunteer=volunteer,
+                by=coordinator,
+                applied_on=on,
+                certificate_number=f"{next(_numbers):012d}",
+                issued_on=on,
+                level=DbsLevel.ENHANCED_CHILDREN,
+                barred_list_checked=True,
+                outcome=DbsOutcome.CLEAR,
+            )
+        elif kind == RequirementKind.REFERENCES:
+            for i in range(req.count):
+                reference = references.request_reference(
+                    volunteer=volunteer,
+                    by=coordinator,
+                    referee_name=f"Referee {i + 1}",
+                    referee_email=f"referee{next(_numbers)}@example.org",
+                    relationship="Employer",
+                )
+                references.give_reference(
+                    token=references.token_for(reference),
+                    known_for="5 years",
+                    suitable="yes",
+                    concerns="",
+                    statement="Reliable and kind.",
+                )
+                reference.refresh_from_db()
+                references.review_reference(reference=reference, by=coordinator, accept=True)
+        else:
+            recruitment.record_check(
+                volunteer=volunteer,
+                kind=kind,
+                by=coordinator,
+                started_on=on,
+                completed_on=on,
+                role=role if kind == RequirementKind.ROLE_TRAINING else "",
+            )
+    application = volunteer.applications.get(role=role)
+    recruitment.recompute(application, on=on)
+    application.refresh_from_db()
+    return application

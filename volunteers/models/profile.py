@@ -120,6 +120,10 @@ class Volunteer(ConstraintErrorsOnFields):
     left_on = models.DateField(null=True, blank=True)
     left_reason = models.CharField(max_length=200, blank=True)
     anonymised_on = models.DateField(null=True, blank=True)
+    # The portal invitation sent on approval; accepting it links `user` (volunteers/signals.py).
+    invitation = models.ForeignKey(
+        "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,7 +202,12 @@ class RoleApplication(models.Model):
     class Meta:
         ordering = ["volunteer", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["volunteer", "role"], name="one_application_per_role"),
+            models.UniqueConstraint(
+                fields=["volunteer", "role"],
+                name="one_application_per_role",
+                violation_error_code="one_application_per_role",
+                violation_error_message="The volunteer has already applied for this role.",
+            ),
         ]
         indexes = [models.Index(fields=["role", "stage", "approved_until"])]
 

@@ -74,13 +74,14 @@ class VolunteerRequest(ConstraintErrorsOnFields):
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.CharField(max_length=200, blank=True)
+    # Set by the retention job: the free text is gone, the row still counts in the figures.
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VolunteerRequestQuerySet.as_manager()
     constraint_fields: ClassVar[dict[str, str]] = {
         "request_for_one_person": "family",
-        "request_child_in_family": "child",
         "request_closed_with_reason": "close_reason",
     }
 
