@@ -185,3 +185,15 @@ def test_the_database_refuses_overlapping_conferences_written_around_the_service
     # A cancelled conference holds nothing.
     Conference.objects.filter(venue=room).update(status=ConferenceStatus.CANCELLED)
     Conference.objects.create(referral=second, coordinator=fern, venue=room, **slot(days=20, hour=11))
+
+
+def test_moving_with_other_professionals_invites_those_added_and_uninvites_those_removed(
+    alice, fern, gina, mo, north_family
+) -> None:
+    conference = book(allocated(north_family, alice, fern), make_venue())
+    current = MeetingAttendee.objects.filter(meeting=conference.meeting, removed_at__isnull=True)
+    booking.rebook(conference=conference, by=fern, venue=conference.venue, professionals=[gina], **slot())
+    assert set(current.values_list("user__email", flat=True)) == {fern.email, alice.email, gina.email}
+    booking.rebook(conference=conference, by=fern, venue=conference.venue, professionals=[mo], **slot())
+    assert set(current.values_list("user__email", flat=True)) == {fern.email, alice.email, mo.email}
+    assert list(Conference.objects.get().professionals.all()) == [mo]

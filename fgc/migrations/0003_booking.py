@@ -32,7 +32,7 @@ def drop_exclusions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("diary", "0003_meeting_reason"),
-        ("fgc", "0001_initial"),
+        ("fgc", "0002_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
