@@ -197,3 +197,14 @@ def test_moving_with_other_professionals_invites_those_added_and_uninvites_those
     booking.rebook(conference=conference, by=fern, venue=conference.venue, professionals=[mo], **slot())
     assert set(current.values_list("user__email", flat=True)) == {fern.email, alice.email, mo.email}
     assert list(Conference.objects.get().professionals.all()) == [mo]
+
+
+def test_closing_a_booked_referral_cancels_its_conference_and_the_invites(alice, fern, north_family) -> None:
+    from fgc.services import referrals
+
+    conference = book(allocated(north_family, alice, fern), make_venue())
+    referrals.close(referral=conference.referral, by=fern, reason="The family moved away.")
+    conference.refresh_from_db()
+    assert conference.status == ConferenceStatus.CANCELLED
+    assert conference.meeting is not None and conference.meeting.status == MeetingStatus.CANCELLED
+    assert conference.referral.status == ReferralStatus.CLOSED

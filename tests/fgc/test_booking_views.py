@@ -92,8 +92,10 @@ def test_the_page_shows_the_coordinators_diary_and_bookings_and_each_venues_arou
     )
     referral = allocated(north_family, alice, fern)
     response = client_for(fern).get(reverse("fgc:booking", kwargs={"pk": referral.pk}) + f"?around={day:%Y-%m-%d}")
-    text = response.content.decode()
-    rows = {re.sub("<[^>]+>", "", "<" + row.split("</th>")[0]).strip(): row for row in text.split("<tr")[1:]}
+    text: str = response.content.decode()
+    rows: dict[str, str] = {
+        re.sub("<[^>]+>", "", "<" + row.split("</th>")[0]).strip(): row for row in text.split("<tr")[1:]
+    }
 
     def row(offset: int) -> str:
         when = timezone.localdate() + dt.timedelta(days=offset)
