@@ -20,9 +20,11 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import referrals
+        from fgc.demo import booking, referrals
 
-        return referrals.build()
+        lines = referrals.build()
+        lines += booking.build()  # after preparation (the family network), before the conference day
+        return lines
 
     def home_panels(self, user: Any) -> list[HomePanel]:
         from fgc import selectors

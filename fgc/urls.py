@@ -28,6 +28,19 @@ urlpatterns += [
 # -- preparation: the family network, visits, the child's voice; booking and letters ---------
 #    (fgc.views.network, fgc.views.booking)
 urlpatterns += []
+from fgc.views import booking  # noqa: E402
+
+urlpatterns += [
+    path("referrals/<int:pk>/booking/", booking.booking, name="booking"),
+    path("referrals/<int:pk>/booking/cancel/", booking.booking_cancel, name="booking_cancel"),
+    path(
+        "referrals/<int:pk>/network/<int:member_pk>/invitation.pdf",
+        booking.invitation_letter,
+        name="invitation_letter",
+    ),
+    path("venues/", booking.venue_list, name="venue_list"),
+    path("venues/<int:pk>/active/", booking.venue_active, name="venue_active"),
+]
 
 
 # -- the conference, the family plan and its PDF, support packages, reviews and outcomes -----

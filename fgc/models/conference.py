@@ -52,6 +52,21 @@ class Conference(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     meeting = models.ForeignKey("diary.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Booking: professionals are invited to the information-sharing stage only (a diary meeting
+    # from `start` to `information_sharing_ends_at`); the family's private time is theirs.
+    information_sharing_ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Planned end of the information-sharing stage: the professionals' invite."
+    )
+    professionals = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Professionals the coordinator invites besides the referrer and themselves.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_reason = models.CharField(max_length=200, blank=True)
     # The three stages as they happened.
     information_sharing_started_at = models.DateTimeField(null=True, blank=True)
     family_time_started_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +82,19 @@ class Conference(models.Model):
                 violation_error_code="conference_ends_after_start",
                 violation_error_message="The conference must end after it starts.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(information_sharing_ends_at__isnull=True)
+                | models.Q(
+                    information_sharing_ends_at__gt=models.F("start"), information_sharing_ends_at__lte=models.F("end")
+                ),
+                name="conference_information_sharing_within",
+                violation_error_code="conference_information_sharing_within",
+                violation_error_message="Information sharing must end after the start and by the end.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["coordinator", "status", "start"]),
+            models.Index(fields=["venue", "status", "start"]),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,8 @@ from diary.models import MeetingKind, MeetingStatus
 from diary.services import AttendeeSpec
 from diary.workdays import add_working_days
 from families.models import Child, Family
-from fgc.models import Referral, ReferralStatus, Urgency
+from fgc.models import ConferenceStatus, Referral, ReferralStatus, Urgency
+from fgc.services import booking
 from outbox.services import enqueue_email
 
 # Where a referral waits in the queue: urgent ones first, then the soonest deadline.
@@ -354,4 +355,6 @@ def close(*, referral: Referral, by: User, reason: str) -> Referral:
         and referral.baseline_meeting.start > timezone.now()
     ):
         diary.cancel_meeting(meeting=referral.baseline_meeting, reason="The referral is closed.")
+    for conference in referral.conferences.filter(status=ConferenceStatus.BOOKED):
+        booking.cancel(conference=conference, by=by, reason="The referral is closed.")
     return referral

@@ -28,6 +28,7 @@ from fgc.permissions import (
     referrals_visible_to,
     sees_network,
 )
+from fgc.services import booking as booking_services
 from fgc.services import referrals as services
 from fgc.views import user_of
 
@@ -127,6 +128,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "can": _actions(request, referral),
                 "sees_network": sees_network(request.user, referral),
                 "statuses": ReferralStatus,
+                "conference": booking_services.current_conference(referral),
             },
         )
 
@@ -147,6 +149,7 @@ def _actions(request: HttpRequest, referral: Referral) -> dict[str, bool]:
         and not selectors.is_urgent(referral),
         "consent": can_change_consent(user, referral) and not finished,
         "close": (triage or coordinator) and not finished,
+        "book": (triage or coordinator) and status in (*booking_services.BOOKABLE, ReferralStatus.BOOKED),
     }
 
 

@@ -11,15 +11,23 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from fgc.models import NetworkMember
 from fgc.services import referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
-from tests.fgc.factories import make_referral
+from tests.fgc.booking_helpers import allocated, book
+from tests.fgc.factories import make_referral, make_venue
 
 
 def setup(world: SimpleNamespace) -> None:
     referral = make_referral(family=world.north_family, referred_by=world.alice)
     # The service does not ask who allocates (the view does): the FGC manager's step, done here by hand.
     world.fgc_referral = referrals.allocate(referral=referral, coordinator=world.fern, by=world.alice)
+    # Booking: a second referral of the north family, booked, with a member who gets a letter.
+    world.fgc_booked = allocated(world.north_family, world.alice, world.fern)
+    book(world.fgc_booked, make_venue())
+    world.fgc_member = NetworkMember.objects.create(
+        referral=world.fgc_booked, name="Gran", relationship="Grandmother", address="1 Road"
+    )
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -54,4 +62,23 @@ ENTRIES = [
     Entry("fgc:referral_baseline", kwargs=_referral, expect=only(404, alice=403, mo=403, fern=200)),
     Entry("fgc:referral_consent", kwargs=_referral, expect=only(404, alice=200, mo=403, fern=200)),
     Entry("fgc:referral_close", kwargs=_referral, expect=only(404, alice=403, mo=403, fern=200)),
+    # -- booking (fgc.views.booking) --
+    Entry("fgc:booking", kwargs=_referral, expect=only(404, alice=403, mo=403, fern=200)),
+    Entry(
+        "fgc:booking_cancel",
+        kwargs=lambda w: {"pk": w.fgc_booked.pk},
+        expect=only(404, alice=403, mo=403, fern=200),
+    ),
+    Entry(
+        "fgc:invitation_letter",
+        kwargs=lambda w: {"pk": w.fgc_booked.pk, "member_pk": w.fgc_member.pk},
+        expect=only(404, alice=200, fern=200),
+    ),
+    Entry("fgc:venue_list", expect=only(404)),
+    Entry(
+        "fgc:venue_active",
+        kwargs=lambda w: {"pk": w.fgc_booked.conferences.get().venue_id},
+        method="POST",
+        expect=only(404),
+    ),
 ]

@@ -1,0 +1,246 @@
+"""Booking the conference: date, time and venue, without ever double-booking a coordinator or a room.
+
+Two guards, one behind the other:
+- here, on every database: the coordinator's user row and the venue's row are locked
+  (always in that order, so two bookings cannot deadlock) before the overlap check, so
+  two bookings at once are serialised and the second sees the first;
+- on PostgreSQL, exclusion constraints on (coordinator, tstzrange(start, end)) and
+  (venue, tstzrange(start, end)) for booked conferences (fgc migration 0002) refuse
+  whatever gets past a service (a raw write, a future code path).
+
+Professionals (the coordinator, the referrer and those the coordinator adds) are
+invited through the diary to the information-sharing stage only; the invite carries
+the FGC reference, never a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from core import audit
+from core.models import AuditAction
+from diary import services as diary
+from diary.models import MeetingKind, MeetingStatus
+from diary.services import AttendeeSpec
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, Referral, ReferralStatus, Venue
+
+COORDINATOR_BUSY = "The coordinator already has a conference booked at that time: choose another time."
+VENUE_BUSY = "The venue is already booked at that time: choose another time or venue."
+BOOKABLE = (ReferralStatus.ALLOCATED, ReferralStatus.PREPARING)
+
+
+def current_conference(referral: Referral) -> Conference | None:
+    """The referral's booked (first) conference, if any."""
+    return (
+        referral.conferences.filter(kind=ConferenceKind.INITIAL, status=ConferenceStatus.BOOKED)
+        .select_related("venue", "meeting")
+        .first()
+    )
+
+
+def is_after_key_date(referral: Referral, start: dt.datetime) -> bool:
+    return referral.key_date is not None and timezone.localtime(start).date() > referral.key_date
+
+
+def _check(
+    *, referral: Referral, venue: Venue, start: dt.datetime, end: dt.datetime, sharing_end: dt.datetime, moving: int
+) -> None:
+    """Lock the coordinator and the venue, then refuse what would overlap (`moving`: the conference being moved)."""
+    if referral.coordinator_id is None:
+        raise ValidationError("Allocate a coordinator first.")
+    if start <= timezone.now():
+        raise ValidationError({"start": "The conference must start in the future."})
+    if end <= start:
+        raise ValidationError({"end": "The conference must end after it starts."})
+    if not start < sharing_end <= end:
+        raise ValidationError(
+            {"information_sharing_ends_at": "Information sharing must end after the start and by the end."}
+        )
+    User.objects.select_for_update().filter(pk=referral.coordinator_id).first()
+    locked_venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    if not locked_venue.active:
+        raise ValidationError({"venue": "That venue is no longer in use: choose another."})
+    overlapping = Conference.objects.filter(status=ConferenceStatus.BOOKED, start__lt=end, end__gt=start).exclude(
+        pk=moving
+    )
+    if overlapping.filter(coordinator_id=referral.coordinator_id).exists():
+        raise ValidationError({"start": COORDINATOR_BUSY})
+    if overlapping.filter(venue=venue).exists():
+        raise ValidationError({"venue": VENUE_BUSY})
+
+
+def _attendees(referral: Referral, professionals: Sequence[User]) -> list[AttendeeSpec]:
+    people: dict[int, User] = {}
+    for person in (referral.coordinator, referral.referred_by, *professionals):
+        if person is not None and person.is_active:
+            people.setdefault(person.pk, person)
+    return [AttendeeSpec(user=person) for person in people.values()]
+
+
+def _where(venue: Venue) -> str:
+    return f"{venue.name}, {' '.join(venue.address.split())}"
+
+
+def _refused_by_database(exc: IntegrityError) -> ValidationError:
+    text = str(exc)
+    if "venue_not_double_booked" in text:
+        return ValidationError({"venue": VENUE_BUSY})
+    return ValidationError({"start": COORDINATOR_BUSY})
+
+
+def book(
+    *,
+    referral: Referral,
+    by: User,
+    venue: Venue,
+    start: dt.datetime,
+    end: dt.datetime,
+    information_sharing_ends_at: dt.datetime,
+    professionals: Sequence[User] = (),
+) -> Conference:
+    """Book the conference chosen with the family; the referral becomes BOOKED and professionals are invited."""
+    try:
+        with transaction.atomic():
+            referral = (
+                Referral.objects.select_for_update(of=("self",))
+                .select_related("coordinator", "referred_by")
+                .get(pk=referral.pk)
+            )
+            if referral.status not in BOOKABLE:
+                raise ValidationError(
+                    f"This referral is {referral.get_status_display().lower()}: a conference cannot be booked now."
+                )
+            if current_conference(referral) is not None:
+                raise ValidationError("A conference is already booked: move it instead.")
+            _check(
+                referral=referral, venue=venue, start=start, end=end, sharing_end=information_sharing_ends_at, moving=0
+            )
+            assert referral.coordinator is not None
+            conference = Conference(
+                referral=referral,
+                coordinator=referral.coordinator,
+                venue=venue,
+                start=start,
+                end=end,
+                information_sharing_ends_at=information_sharing_ends_at,
+                booked_by=by,
+            )
+            conference.full_clean()
+            conference.save()
+            conference.professionals.set(professionals)
+            conference.meeting = diary.schedule_meeting(
+                kind=MeetingKind.FGC,
+                title=f"FGC information sharing – {referral.reference}",
+                organiser=referral.coordinator,
+                start=start,
+                end=information_sharing_ends_at,
+                link_path=reverse("fgc:referral_detail", kwargs={"pk": referral.pk}),
+                location=_where(venue),
+                case_references=referral.reference,
+                attendees=_attendees(referral, professionals),
+                description="You are invited to the information-sharing stage only; the family then has private time.",
+            )
+            conference.save(update_fields=["meeting"])
+            referral.status = ReferralStatus.BOOKED
+            referral.save()
+            audit.record(action=AuditAction.CREATE, obj=conference, detail={"venue": venue.pk})
+    except IntegrityError as exc:
+        raise _refused_by_database(exc) from exc
+    return conference
+
+
+def rebook(
+    *,
+    conference: Conference,
+    by: User,
+    venue: Venue,
+    start: dt.datetime,
+    end: dt.datetime,
+    information_sharing_ends_at: dt.datetime,
+    professionals: Sequence[User] = (),
+) -> Conference:
+    """Move a booked conference (time, venue or who is invited); the diary sends updates, nothing if nothing changed."""
+    try:
+        with transaction.atomic():
+            conference = Conference.objects.select_for_update().get(pk=conference.pk)
+            referral = (
+                Referral.objects.select_for_update(of=("self",))
+                .select_related("coordinator", "referred_by")
+                .get(pk=conference.referral_id)
+            )
+            if conference.status != ConferenceStatus.BOOKED:
+                raise ValidationError("Only a booked conference can be moved.")
+            _check(
+                referral=referral,
+                venue=venue,
+                start=start,
+                end=end,
+                sharing_end=information_sharing_ends_at,
+                moving=conference.pk,
+            )
+            assert referral.coordinator is not None
+            conference.coordinator = referral.coordinator
+            conference.venue = venue
+            conference.start, conference.end = start, end
+            conference.information_sharing_ends_at = information_sharing_ends_at
+            conference.full_clean()
+            conference.save()
+            conference.professionals.set(professionals)
+            meeting = conference.meeting
+            if meeting is not None and meeting.status == MeetingStatus.SCHEDULED:
+                diary.set_attendees(meeting=meeting, attendees=_attendees(referral, professionals))
+                diary.reschedule_meeting(
+                    meeting=meeting,
+                    start=start,
+                    end=information_sharing_ends_at,
+                    location=_where(venue),
+                    reason="The conference has moved.",
+                )
+            audit.record(action=AuditAction.UPDATE, obj=conference, detail={"moved": True, "venue": venue.pk})
+    except IntegrityError as exc:
+        raise _refused_by_database(exc) from exc
+    return conference
+
+
+@transaction.atomic
+def cancel(*, conference: Conference, by: User, reason: str) -> Conference:
+    """Cancel the booking: invites are withdrawn and the referral goes back to preparation."""
+    conference = Conference.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=conference.pk)
+    if conference.status != ConferenceStatus.BOOKED:
+        raise ValidationError("Only a booked conference can be cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the conference is cancelled."})
+    conference.status = ConferenceStatus.CANCELLED
+    conference.cancelled_reason = reason.strip()[:200]
+    conference.save()
+    if conference.meeting is not None and conference.meeting.status == MeetingStatus.SCHEDULED:
+        diary.cancel_meeting(meeting=conference.meeting, reason="The conference is cancelled.")
+    referral = Referral.objects.select_for_update().get(pk=conference.referral_id)
+    if referral.status == ReferralStatus.BOOKED:
+        referral.status = ReferralStatus.PREPARING
+        referral.save()
+    return conference
+
+
+@transaction.atomic
+def add_venue(*, name: str, address: str, capacity: int, accessible: bool, by: User) -> Venue:
+    venue = Venue(name=name.strip(), address=address.strip(), capacity=capacity, accessible=accessible)
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+@transaction.atomic
+def set_venue_active(*, venue: Venue, active: bool, by: User) -> Venue:
+    """A venue no longer used is deactivated (kept for the conferences held there), or brought back."""
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    venue.active = active
+    venue.save()
+    return venue
