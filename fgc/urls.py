@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import referrals
+from fgc.views import booking, referrals
 
 app_name = "fgc"
 
@@ -28,7 +28,6 @@ urlpatterns += [
 # -- preparation: the family network, visits, the child's voice; booking and letters ---------
 #    (fgc.views.network, fgc.views.booking)
 urlpatterns += []
-from fgc.views import booking  # noqa: E402
 
 urlpatterns += [
     path("referrals/<int:pk>/booking/", booking.booking, name="booking"),
