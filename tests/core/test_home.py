@@ -47,4 +47,6 @@ def test_the_home_page_lists_the_users_next_meetings_and_not_other_peoples(clien
     )
     response = client_for(alice).get("/")
     assert home_panel(response, "diary/includes/_home_panel.html")["next_meetings"] == [mine]
-    assert b"Family Group Conference" not in response.content
+    # Titles as the page shows them (the navigation names "Family Group Conferences" too).
+    assert "Group Case Supervision – North" in response.content.decode()
+    assert "Family Group Conference – South" not in response.content.decode()
