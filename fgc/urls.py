@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import referrals
+from fgc.views import conference, referrals
 
 app_name = "fgc"
 
@@ -32,4 +32,9 @@ urlpatterns += []
 
 # -- the conference, the family plan and its PDF, support packages, reviews and outcomes -----
 #    (fgc.views.conference, fgc.views.support, fgc.views.outcomes)
-urlpatterns += []
+urlpatterns += [
+    path("conferences/<int:pk>/", conference.conference_detail, name="conference_detail"),
+    path("conferences/<int:pk>/record/", conference.conference_record, name="conference_record"),
+    path("conferences/<int:pk>/plan.pdf", conference.plan_pdf, name="plan_pdf"),
+    path("conferences/<int:pk>/letters.pdf", conference.plan_letters, name="plan_letters"),
+]

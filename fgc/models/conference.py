@@ -114,6 +114,10 @@ class ReferrerDecision(models.TextChoices):
     NOT_AGREED = "not_agreed", "Not agreed"
 
 
+def plan_upload_to(instance: FamilyPlan, filename: str) -> str:
+    return f"fgc/plans/{filename}"
+
+
 class FamilyPlan(models.Model):
     conference = models.OneToOneField(Conference, on_delete=models.PROTECT, related_name="plan")
     bottom_lines_met = models.BooleanField(null=True)
@@ -123,6 +127,13 @@ class FamilyPlan(models.Model):
     contingency = models.TextField(blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     circulated_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Rendered after the conference is recorded (fgc.tasks): the plan, and one letter per family member.
+    pdf = models.FileField(upload_to=plan_upload_to, blank=True)
+    letters_pdf = models.FileField(upload_to=plan_upload_to, blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -11,8 +11,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.files.base import ContentFile
+
+from fgc.models import ConferenceAttendance, ConferenceStatus, FamilyPlan, Stage
 from fgc.services import referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
+from tests.fgc.conference_helpers import booked_conference
 from tests.fgc.factories import make_referral
 
 
@@ -20,6 +24,17 @@ def setup(world: SimpleNamespace) -> None:
     referral = make_referral(family=world.north_family, referred_by=world.alice)
     # The service does not ask who allocates (the view does): the FGC manager's step, done here by hand.
     world.fgc_referral = referrals.allocate(referral=referral, coordinator=world.fern, by=world.alice)
+    # The conference: one booked, one held whose plan gina (a professional) took part in.
+    world.fgc_booked = booked_conference(family=world.north_family, referrer=world.alice, coordinator=world.fern)
+    held = booked_conference(family=world.north_family, referrer=world.alice, coordinator=world.fern, days_ago=7)
+    held.status = ConferenceStatus.HELD
+    held.save()
+    ConferenceAttendance.objects.create(conference=held, professional=world.gina, stages=[Stage.INFORMATION])
+    plan = FamilyPlan(conference=held, bottom_lines_met=True, referrer_decision="agreed")
+    plan.pdf.save("matrix-plan.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    plan.letters_pdf.save("matrix-letters.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    plan.save()
+    world.fgc_held = held
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -54,4 +69,13 @@ ENTRIES = [
     Entry("fgc:referral_baseline", kwargs=_referral, expect=only(404, alice=403, mo=403, fern=200)),
     Entry("fgc:referral_consent", kwargs=_referral, expect=only(404, alice=200, mo=403, fern=200)),
     Entry("fgc:referral_close", kwargs=_referral, expect=only(404, alice=403, mo=403, fern=200)),
+]
+
+# -- the conference and the family plan (fgc.views.conference) --
+ENTRIES += [
+    Entry("fgc:conference_detail", kwargs=lambda w: {"pk": w.fgc_booked.pk}, expect=only(404, alice=200, fern=200)),
+    Entry("fgc:conference_record", kwargs=lambda w: {"pk": w.fgc_booked.pk}, expect=only(404, alice=403, fern=200)),
+    # The secure link: those who took part (gina), the coordinator and the referrer (and the FGC manager).
+    Entry("fgc:plan_pdf", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=200, fern=200, gina=200)),
+    Entry("fgc:plan_letters", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, fern=200)),
 ]
