@@ -24,6 +24,7 @@ from core.models import AuditAction
 from fgc.models import (
     ApprovalStep,
     Budget,
+    Conference,
     ConferenceStatus,
     PackageStatus,
     PlanItem,
@@ -87,7 +88,7 @@ def request_package(
     payments: int = 1,
 ) -> SupportPackage:
     """The coordinator asks for money for one part of a held conference's plan (the view checked who may)."""
-    if plan_item.plan.conference.status != ConferenceStatus.HELD:
+    if not Conference.objects.filter(pk=plan_item.plan.conference_id, status=ConferenceStatus.HELD).exists():
         raise ValidationError("Support packages are requested for the plan of a held conference.")
     if recurrence == Recurrence.ONE_OFF:
         payments = 1

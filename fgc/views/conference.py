@@ -15,7 +15,7 @@ from accounts.models import User
 from core import audit
 from core.formerrors import add_errors
 from fgc.forms_conference import ConferenceForm
-from fgc.models import Conference, ConferenceStatus, FamilyPlan, InvitationStatus
+from fgc.models import Conference, ConferenceStatus, FamilyPlan, InvitationStatus, SupportPackage
 from fgc.permissions import is_allocated_coordinator, is_fgc_manager, sees_network
 from fgc.services import conference as services
 from fgc.views import user_of
@@ -40,7 +40,7 @@ def get_conference_for_user(user: User, pk: int) -> Conference:
     return conference
 
 
-def _runs(user: User, conference: Conference) -> bool:
+def runs_conference(user: User, conference: Conference) -> bool:
     return is_allocated_coordinator(user, conference.referral) or is_fgc_manager(user)
 
 
@@ -58,7 +58,7 @@ def _professionals(conference: Conference) -> list[User]:
 def conference_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     conference = get_conference_for_user(user, pk)
-    if not _runs(user, conference):
+    if not runs_conference(user, conference):
         raise PermissionDenied
     if conference.status != ConferenceStatus.BOOKED:
         messages.info(request, "This conference has already been recorded.")
@@ -108,8 +108,14 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "attendance": list(
                     conference.attendance.select_related("member", "child", "professional").order_by("pk")
                 ),
-                "can_record": _runs(user, conference) and conference.status == ConferenceStatus.BOOKED,
-                "can_letters": _runs(user, conference),
+                "can_record": runs_conference(user, conference) and conference.status == ConferenceStatus.BOOKED,
+                "can_letters": runs_conference(user, conference),
+                "packages": list(
+                    SupportPackage.objects.filter(plan_item__plan__conference=conference)
+                    .select_related("plan_item")
+                    .order_by("requested_at")
+                ),
+                "can_request": runs_conference(user, conference) and plan is not None,
             },
         )
 
@@ -143,7 +149,7 @@ def plan_letters(request: HttpRequest, pk: int) -> HttpResponse:
     """The family's letters, one per family member who took part, for the coordinator to print and post."""
     user = user_of(request)
     conference = get_conference_for_user(user, pk)
-    if not _runs(user, conference):
+    if not runs_conference(user, conference):
         raise Http404
     plan = FamilyPlan.objects.filter(conference=conference).first()
     if plan is None or not plan.letters_pdf:

@@ -8,12 +8,21 @@ everyone else may not know it exists.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.base import ContentFile
 
-from fgc.models import ConferenceAttendance, ConferenceStatus, FamilyPlan, Stage
+from fgc.models import (
+    Budget,
+    ConferenceAttendance,
+    ConferenceStatus,
+    FamilyPlan,
+    PlanItem,
+    Stage,
+    SupportPackage,
+)
 from fgc.services import referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
 from tests.fgc.conference_helpers import booked_conference
@@ -35,6 +44,16 @@ def setup(world: SimpleNamespace) -> None:
     plan.letters_pdf.save("matrix-letters.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
     plan.save()
     world.fgc_held = held
+    item = PlanItem.objects.create(plan=plan, what="Respite weekends", who="Aunt")
+    budget = Budget.objects.create(name="Matrix pot", financial_year=2026, amount=Decimal(1000))
+    world.fgc_package = SupportPackage.objects.create(
+        plan_item=item,
+        budget=budget,
+        purpose="respite",
+        description="Weekend",
+        amount=Decimal(100),
+        requested_by=world.fern,
+    )
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -78,4 +97,13 @@ ENTRIES += [
     # The secure link: those who took part (gina), the coordinator and the referrer (and the FGC manager).
     Entry("fgc:plan_pdf", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=200, fern=200, gina=200)),
     Entry("fgc:plan_letters", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, fern=200)),
+]
+
+# -- support packages (fgc.views.support): the coordinator asks, managers (mo) decide and pay --
+ENTRIES += [
+    Entry("fgc:package_request", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+    Entry("fgc:package_list", expect=only(404, mo=200)),
+    Entry("fgc:package_decide", kwargs=lambda w: {"pk": w.fgc_package.pk}, expect=only(404, mo=200)),
+    # Not yet approved: the service refuses and the manager is sent back to the list.
+    Entry("fgc:package_paid", kwargs=lambda w: {"pk": w.fgc_package.pk}, method="POST", expect=only(404, mo=302)),
 ]

@@ -35,7 +35,11 @@ def max_(db: None) -> User:
 
 
 def _ask(item: PlanItem, budget: Budget, by: User, amount: str, **extra: object) -> object:
-    fields: dict[str, object] = {"purpose": Purpose.RESPITE, "description": "Weekend respite", "amount": Decimal(amount)}
+    fields: dict[str, object] = {
+        "purpose": Purpose.RESPITE,
+        "description": "Weekend respite",
+        "amount": Decimal(amount),
+    }
     fields.update(extra)
     return support.request_package(plan_item=item, by=by, budget=budget, **fields)  # type: ignore[arg-type]
 
@@ -91,7 +95,10 @@ def test_the_pot_sums_awaiting_committed_and_spent_and_refuses_overspend(item, b
     support.decide(package=_ask(item, budget, fern, "50"), by=mo, approved=False, reason="No")
     pot = support.budgets_with_sums().get(pk=budget.pk)
     assert (pot.awaiting, pot.committed, pot.spent, pot.left) == (
-        Decimal(100), Decimal(300), Decimal(380), Decimal(2000 - 300 - 380)
+        Decimal(100),
+        Decimal(300),
+        Decimal(380),
+        Decimal(2000 - 300 - 380),
     )
     with pytest.raises(ValidationError) as exc:
         _ask(item, budget, fern, "1300")
