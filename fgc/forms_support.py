@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 
-from fgc.models import Budget, PlanItem, Purpose, Recurrence
+from families.models import Child
+from fgc.models import Budget, Living, PlanItem, Purpose, Recurrence
 
 
 class ItemField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -80,3 +81,56 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label="Reason (needed to refuse)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class OutcomeForm(forms.Form):
+    child = forms.ModelChoiceField(
+        label="Child",
+        queryset=Child.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the child."},
+    )
+    months_after = forms.TypedChoiceField(
+        label="Months after the conference",
+        choices=[(6, "6 months"), (12, "12 months")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select 6 or 12 months."},
+    )
+    living = forms.ChoiceField(
+        label="Where is the child living?",
+        choices=Living.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the child is living."},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["child"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = children
+        field.label_from_instance = lambda c: f"{c.first_name} {c.last_name}"  # type: ignore[method-assign]
+
+
+class ReviewForm(forms.Form):
+    """One progress box per part of the plan."""
+
+    service_error_fields: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, items: list[PlanItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for n, item in enumerate(items, start=1):
+            self.fields[f"progress_{item.pk}"] = forms.CharField(
+                label=f"Part {n}: {item.what[:100]} ({item.who})",
+                required=False,
+                initial=item.progress,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        if items:
+            self.service_error_fields = {"progress": f"progress_{items[0].pk}"}
+
+    def progress(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"progress_{item.pk}", "") for item in self.items}

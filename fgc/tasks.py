@@ -28,3 +28,10 @@ def render_pending_plans() -> int:
         render_and_circulate_plan(plan_id)
         done += 1
     return done
+
+
+def prompt_outcomes_due() -> int:
+    """Daily: tell coordinators of 6- and 12-month outcomes that have fallen due (each once)."""
+    from fgc.services import review
+
+    return review.prompt_outcomes_due()

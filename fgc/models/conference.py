@@ -134,6 +134,11 @@ class FamilyPlan(models.Model):
     pdf = models.FileField(upload_to=plan_upload_to, blank=True)
     letters_pdf = models.FileField(upload_to=plan_upload_to, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The review FGC, diarised about three months on (settings.FGC_REVIEW_WEEKS), and when it was recorded.
+    review_meeting = models.ForeignKey(
+        "diary.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -34,6 +34,7 @@ from fgc.models import (
     ReferrerDecision,
     Stage,
 )
+from fgc.services import review
 from outbox.services import enqueue_email
 
 HANDLING_NOTE = (
@@ -148,6 +149,7 @@ def record_conference(
         row_item = PlanItem(plan=plan, what=item.what.strip(), who=item.who.strip(), by_when=item.by_when)
         row_item.full_clean()
         row_item.save()
+    review.schedule_review(plan=plan, attendees=[a.professional for a in people if a.professional is not None])
     referral = Referral.objects.select_for_update().get(pk=conference.referral_id)
     if referral.status in (ReferralStatus.BOOKED, ReferralStatus.PREPARING, ReferralStatus.ALLOCATED):
         referral.status = ReferralStatus.HELD

@@ -18,6 +18,7 @@ from fgc.forms_conference import ConferenceForm
 from fgc.models import Conference, ConferenceStatus, FamilyPlan, InvitationStatus, SupportPackage
 from fgc.permissions import is_allocated_coordinator, is_fgc_manager, sees_network
 from fgc.services import conference as services
+from fgc.services import review
 from fgc.views import user_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -95,7 +96,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     with transaction.atomic():
         conference = get_conference_for_user(user, pk)
-        plan = FamilyPlan.objects.filter(conference=conference).first()
+        plan = FamilyPlan.objects.filter(conference=conference).select_related("review_meeting").first()
         audit.record_view(request, conference, page="fgc-conference")
         return render(
             request,
@@ -116,6 +117,8 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     .order_by("requested_at")
                 ),
                 "can_request": runs_conference(user, conference) and plan is not None,
+                "outcomes": list(conference.referral.outcomes.select_related("child").order_by("months_after", "pk")),
+                "outcomes_due": review.outcomes_due([plan]) if plan else [],
             },
         )
 

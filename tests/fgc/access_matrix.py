@@ -107,3 +107,9 @@ ENTRIES += [
     # Not yet approved: the service refuses and the manager is sent back to the list.
     Entry("fgc:package_paid", kwargs=lambda w: {"pk": w.fgc_package.pk}, method="POST", expect=only(404, mo=302)),
 ]
+
+# -- the review FGC and outcomes (fgc.views.review): the coordinator (and FGC manager) --
+ENTRIES += [
+    Entry("fgc:review_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+    Entry("fgc:outcome_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+]
