@@ -53,7 +53,7 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def outcome_record(request: HttpRequest, pk: int) -> HttpResponse:
-    conference, plan = _held_plan(request, pk)
+    conference, _plan = _held_plan(request, pk)
     referral = conference.referral
     form = OutcomeForm(
         request.POST or None,
