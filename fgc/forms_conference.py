@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 
@@ -18,13 +18,7 @@ TIME_FIELDS = ("information_time", "family_time", "plan_time", "end_time")
 
 
 class ConferenceForm(forms.Form):
-    service_error_fields: ClassVar[dict[str, str]] = {
-        "information_sharing_started_at": "information_time",
-        "family_time_started_at": "family_time",
-        "plan_agreement_started_at": "plan_time",
-        "ended_at": "end_time",
-        "items": "item_1_what",
-    }
+    service_error_fields: dict[str, str]
 
     day = forms.DateField(label="Date of the conference")
     information_time = forms.TimeField(label="Information sharing started", help_text="For example, 10:00.")
@@ -65,6 +59,13 @@ class ConferenceForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.service_error_fields = {
+            "information_sharing_started_at": "information_time",
+            "family_time_started_at": "family_time",
+            "plan_agreement_started_at": "plan_time",
+            "ended_at": "end_time",
+            "items": "item_1_what",
+        }
         self.people: list[tuple[str, Attended]] = []
         for member in members:
             self._person(f"att_m{member.pk}", f"{member.name} ({member.relationship})", Attended((), member=member))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -83,8 +83,13 @@ class DecisionForm(forms.Form):
     )
 
 
+class ChildField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.first_name} {obj.last_name}"
+
+
 class OutcomeForm(forms.Form):
-    child = forms.ModelChoiceField(
+    child = ChildField(
         label="Child",
         queryset=Child.objects.none(),
         widget=forms.RadioSelect,
@@ -111,16 +116,16 @@ class OutcomeForm(forms.Form):
         field = self.fields["child"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = children
-        field.label_from_instance = lambda c: f"{c.first_name} {c.last_name}"  # type: ignore[method-assign]
 
 
 class ReviewForm(forms.Form):
     """One progress box per part of the plan."""
 
-    service_error_fields: ClassVar[dict[str, str]] = {}
+    service_error_fields: dict[str, str]
 
     def __init__(self, *args: Any, items: list[PlanItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.service_error_fields = {}
         self.items = items
         for n, item in enumerate(items, start=1):
             self.fields[f"progress_{item.pk}"] = forms.CharField(

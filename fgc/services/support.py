@@ -9,6 +9,7 @@ same manager twice. A refusal ends the chain and is kept, with its reason.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ from fgc.models import (
 from outbox.services import enqueue_email
 
 DEFAULT_THRESHOLDS = (Decimal(500),)
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
@@ -104,7 +105,7 @@ def request_package(
     )
     package.full_clean()
     Budget.objects.select_for_update().get(pk=budget.pk)  # one request against a pot at a time
-    pot = budgets_with_sums().get(pk=budget.pk)
+    pot: Any = budgets_with_sums().get(pk=budget.pk)
     if package.total > pot.left - pot.awaiting:
         raise ValidationError({"amount": f"This is more than is left in {pot} (£{pot.left - pot.awaiting:,.2f})."})
     package.save()

@@ -132,7 +132,7 @@ def _pdf(file: object, filename: str) -> FileResponse:
 
 @login_required
 @require_GET
-def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The secure link in the circulation email: those who took part, the coordinator, FGC manager and referrer."""
     user = user_of(request)
     conference = _conference(pk)
@@ -148,7 +148,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_letters(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_letters(request: HttpRequest, pk: int) -> FileResponse:
     """The family's letters, one per family member who took part, for the coordinator to print and post."""
     user = user_of(request)
     conference = get_conference_for_user(user, pk)

@@ -42,6 +42,7 @@ def test_the_review_is_diarised_about_three_months_on_with_invites_and_reminders
 def test_the_review_weeks_are_configurable(conference, fern, settings) -> None:
     settings.FGC_REVIEW_WEEKS = 4
     plan = record(conference, by=fern)
+    assert plan.review_meeting is not None
     days = (timezone.localtime(plan.review_meeting.start).date() - timezone.localtime(conference.start).date()).days
     assert 28 <= days <= 32
 
@@ -55,6 +56,7 @@ def test_progress_is_recorded_per_item_and_the_referral_moves_to_review(conferen
     assert [i.progress for i in plan.items.order_by("pk")] == ["Done every day", "Started"]
     assert Referral.objects.get(pk=conference.referral_id).status == ReferralStatus.REVIEW
     plan.refresh_from_db()
+    assert plan.review_meeting is not None
     assert plan.reviewed_at is not None and plan.review_meeting.status == MeetingStatus.CANCELLED
 
 
@@ -86,13 +88,15 @@ def test_outcomes_fall_due_at_6_and_12_months_and_prompt_the_coordinator_once(co
 def test_the_coordinator_records_review_and_outcome_through_the_pages(client_for, conference, fern, alice) -> None:
     plan = record(conference, by=fern)
     item = plan.items.order_by("pk").first()
+    assert item is not None
     client = client_for(fern)
     url = reverse("fgc:review_record", kwargs={"pk": conference.pk})
-    assert client.post(url, {f"progress_{item.pk}": "Going well"}).status_code == 302  # type: ignore[union-attr]
+    assert client.post(url, {f"progress_{item.pk}": "Going well"}).status_code == 302
     child = conference.referral.children.first()
+    assert child is not None
     response = client.post(
         reverse("fgc:outcome_record", kwargs={"pk": conference.pk}),
-        {"child": child.pk, "months_after": "6", "living": "family_network"},  # type: ignore[union-attr]
+        {"child": child.pk, "months_after": "6", "living": "family_network"},
     )
     assert response.status_code == 302
     page = client.get(reverse("fgc:conference_detail", kwargs={"pk": conference.pk})).content.decode()

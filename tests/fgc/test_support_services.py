@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
 from families.models import Family
-from fgc.models import Budget, PackageStatus, PlanItem, Purpose, Recurrence
+from fgc.models import Budget, PackageStatus, PlanItem, Purpose, Recurrence, SupportPackage
 from fgc.services import support
 from outbox.models import OutboxMessage
 from tests import factories
@@ -34,14 +35,14 @@ def max_(db: None) -> User:
     return factories.make_user("max@example.gov.uk", full_name="Max Manager", roles=(Role.MANAGER,))
 
 
-def _ask(item: PlanItem, budget: Budget, by: User, amount: str, **extra: object) -> object:
-    fields: dict[str, object] = {
+def _ask(item: PlanItem, budget: Budget, by: User, amount: str, **extra: Any) -> SupportPackage:
+    fields: dict[str, Any] = {
         "purpose": Purpose.RESPITE,
         "description": "Weekend respite",
         "amount": Decimal(amount),
     }
     fields.update(extra)
-    return support.request_package(plan_item=item, by=by, budget=budget, **fields)  # type: ignore[arg-type]
+    return support.request_package(plan_item=item, by=by, budget=budget, **fields)
 
 
 def test_up_to_the_threshold_one_manager_approves(item, budget, fern, mo) -> None:
@@ -93,7 +94,7 @@ def test_the_pot_sums_awaiting_committed_and_spent_and_refuses_overspend(item, b
     paid = support.decide(package=_ask(item, budget, fern, "400"), by=mo, approved=True)
     support.mark_paid(package=paid, by=mo, amount=Decimal("380"))
     support.decide(package=_ask(item, budget, fern, "50"), by=mo, approved=False, reason="No")
-    pot = support.budgets_with_sums().get(pk=budget.pk)
+    pot: Any = support.budgets_with_sums().get(pk=budget.pk)
     assert (pot.awaiting, pot.committed, pot.spent, pot.left) == (
         Decimal(100),
         Decimal(300),

@@ -29,10 +29,11 @@ def budget(db: None) -> Budget:
 
 def test_request_decide_and_pay_through_the_pages(client_for, held, budget, fern, mo) -> None:
     item = held.plan.items.order_by("pk").first()
+    assert item is not None
     response = client_for(fern).post(
         reverse("fgc:package_request", kwargs={"pk": held.pk}),
         {
-            "plan_item": item.pk,  # type: ignore[union-attr]
+            "plan_item": item.pk,
             "purpose": "transport",
             "description": "Bus passes for Grandma Rose",
             "amount": "45.50",
@@ -63,13 +64,14 @@ def test_the_requester_sees_why_they_cannot_approve_their_own(client_for, held, 
     from fgc.services import support
 
     item = held.plan.items.order_by("pk").first()
+    assert item is not None
     package = support.request_package(
         plan_item=item,
         by=fay,
         budget=budget,
         purpose="other",
         description="x",
-        amount=Decimal(10),  # type: ignore[arg-type]
+        amount=Decimal(10),
     )
     page = client_for(fay).get(reverse("fgc:package_decide", kwargs={"pk": package.pk})).content.decode()
     assert "another manager must approve it" in page and "Record my decision" not in page
@@ -81,6 +83,7 @@ def test_the_awaiting_list_queries_stay_flat_as_packages_grow(
     from fgc.services import support
 
     item = held.plan.items.order_by("pk").first()
+    assert item is not None
     client = client_for(mo)
 
     def ask(n: int) -> None:
@@ -91,7 +94,7 @@ def test_the_awaiting_list_queries_stay_flat_as_packages_grow(
                 budget=budget,
                 purpose="other",
                 description="x",
-                amount=Decimal(10),  # type: ignore[arg-type]
+                amount=Decimal(10),
             )
 
     ask(2)
