@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 from families.demo import build_demo_borough
-from fgc.demo import conference, referrals
+from fgc.demo import conference
 from fgc.models import ConferenceStatus, FamilyPlan, PackageStatus, SupportPackage
 
 
 @pytest.mark.django_db
 def test_the_demo_holds_a_conference_with_a_plan_and_a_package_awaiting_approval_and_can_run_twice() -> None:
     build_demo_borough()
-    referrals.build()
     assert conference.build()
     plan = FamilyPlan.objects.select_related("conference").get()
     assert plan.conference.status == ConferenceStatus.HELD
