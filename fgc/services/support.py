@@ -70,7 +70,9 @@ def _tell(*, package: SupportPackage, to: User, key: str, headline: str) -> None
             "reference": referral.reference,
             "headline": headline,
             "detail": "",
-            "link": settings.SITE_URL + reverse("fgc:package_decide", kwargs={"pk": package.pk}),
+            # The requester (the coordinator) follows it to the conference page, where the package's status shows.
+            "link": settings.SITE_URL
+            + reverse("fgc:conference_detail", kwargs={"pk": package.plan_item.plan.conference_id}),
         },
         idempotency_key=f"fgc:package:{package.pk}:{key}:{to.pk}",
     )

@@ -49,7 +49,8 @@ def test_up_to_the_threshold_one_manager_approves(item, budget, fern, mo) -> Non
     package = _ask(item, budget, fern, "500")
     package = support.decide(package=package, by=mo, approved=True)
     assert package.status == PackageStatus.APPROVED
-    assert OutboxMessage.objects.filter(to=[fern.email], template="fgc_referral_update").count() >= 1
+    told = OutboxMessage.objects.get(to=[fern.email], subject__contains="approved")
+    assert f"/fgc/conferences/{item.plan.conference_id}/" in told.text
 
 
 def test_above_the_threshold_a_second_different_manager_approves(item, budget, fern, mo, max_) -> None:
