@@ -222,6 +222,12 @@ COUNCIL_NAME = env_str("KINFOLK_COUNCIL_NAME", "Kinfolk Borough Council")
 PROTECTIVE_MARKING = env_str("KINFOLK_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 SITE_URL = env_str("KINFOLK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Family Group Conferences ----------------------------------------------------
+# Support packages: up to the first amount (pounds) one manager approves; above each amount, one more.
+FGC_APPROVAL_THRESHOLDS = [int(x) for x in env_str("KINFOLK_FGC_APPROVAL_THRESHOLDS", "500").split(",") if x.strip()]
+# The review conference is proposed this many weeks after the conference (about 3 months).
+FGC_REVIEW_WEEKS = env_int("KINFOLK_FGC_REVIEW_WEEKS", 13)
+
 # --- Sessions -----------------------------------------------------------------
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.registry import HomePanel, KinfolkApp, NavItem
+from core.registry import Declared, HomePanel, KinfolkApp, NavItem
 
 
 class FgcConfig(KinfolkApp):
@@ -20,11 +20,24 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, referrals
+        from fgc.demo import booking, conference, referrals
 
-        lines = referrals.build()
-        lines += booking.build()  # after preparation (the family network), before the conference day
-        return lines
+        # Referrals, then the booked one's conference; then the held conference's plan.
+        return referrals.build() + booking.build() + conference.build()
+
+    def schedules(self) -> list[Declared]:
+        import datetime as dt
+
+        from django_q.models import Schedule
+
+        return [
+            # Plans recorded whose on-commit render-and-circulate task was lost.
+            Declared("kinfolk.fgc.render_pending_plans", "fgc.tasks.render_pending_plans", Schedule.MINUTES, minutes=5),
+            # 6- and 12-month outcomes that have fallen due: the coordinator is prompted once each.
+            Declared(
+                "kinfolk.fgc.prompt_outcomes_due", "fgc.tasks.prompt_outcomes_due", Schedule.DAILY, at=dt.time(7, 0)
+            ),
+        ]
 
     def home_panels(self, user: Any) -> list[HomePanel]:
         from fgc import selectors

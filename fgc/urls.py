@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import booking, referrals
+from fgc.views import booking, conference, referrals, review, support
 
 app_name = "fgc"
 
@@ -44,4 +44,15 @@ urlpatterns += [
 
 # -- the conference, the family plan and its PDF, support packages, reviews and outcomes -----
 #    (fgc.views.conference, fgc.views.support, fgc.views.outcomes)
-urlpatterns += []
+urlpatterns += [
+    path("conferences/<int:pk>/", conference.conference_detail, name="conference_detail"),
+    path("conferences/<int:pk>/record/", conference.conference_record, name="conference_record"),
+    path("conferences/<int:pk>/plan.pdf", conference.plan_pdf, name="plan_pdf"),
+    path("conferences/<int:pk>/letters.pdf", conference.plan_letters, name="plan_letters"),
+    path("conferences/<int:pk>/support/", support.package_request, name="package_request"),
+    path("conferences/<int:pk>/review/", review.review_record, name="review_record"),
+    path("conferences/<int:pk>/outcome/", review.outcome_record, name="outcome_record"),
+    path("support-packages/", support.package_list, name="package_list"),
+    path("support-packages/<int:pk>/", support.package_decide, name="package_decide"),
+    path("support-packages/<int:pk>/paid/", support.package_paid, name="package_paid"),
+]

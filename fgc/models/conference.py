@@ -142,6 +142,10 @@ class ReferrerDecision(models.TextChoices):
     NOT_AGREED = "not_agreed", "Not agreed"
 
 
+def plan_upload_to(instance: FamilyPlan, filename: str) -> str:
+    return f"fgc/plans/{filename}"
+
+
 class FamilyPlan(models.Model):
     conference = models.OneToOneField(Conference, on_delete=models.PROTECT, related_name="plan")
     bottom_lines_met = models.BooleanField(null=True)
@@ -151,6 +155,18 @@ class FamilyPlan(models.Model):
     contingency = models.TextField(blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     circulated_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Rendered after the conference is recorded (fgc.tasks): the plan, and one letter per family member.
+    pdf = models.FileField(upload_to=plan_upload_to, blank=True)
+    letters_pdf = models.FileField(upload_to=plan_upload_to, blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The review FGC, diarised about three months on (settings.FGC_REVIEW_WEEKS), and when it was recorded.
+    review_meeting = models.ForeignKey(
+        "diary.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

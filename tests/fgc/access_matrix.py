@@ -8,13 +8,26 @@ everyone else may not know it exists.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from fgc.models import NetworkMember
+from django.core.files.base import ContentFile
+
+from fgc.models import (
+    Budget,
+    ConferenceAttendance,
+    ConferenceStatus,
+    FamilyPlan,
+    NetworkMember,
+    PlanItem,
+    Stage,
+    SupportPackage,
+)
 from fgc.services import referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
 from tests.fgc.booking_helpers import allocated, book
+from tests.fgc.conference_helpers import booked_conference
 from tests.fgc.factories import make_referral, make_venue
 
 
@@ -27,6 +40,27 @@ def setup(world: SimpleNamespace) -> None:
     book(world.fgc_booked, make_venue())
     world.fgc_member = NetworkMember.objects.create(
         referral=world.fgc_booked, name="Gran", relationship="Grandmother", address="1 Road"
+    )
+    # The conference: one booked, one held whose plan gina (a professional) took part in.
+    world.fgc_conference = booked_conference(family=world.north_family, referrer=world.alice, coordinator=world.fern)
+    held = booked_conference(family=world.north_family, referrer=world.alice, coordinator=world.fern, days_ago=7)
+    held.status = ConferenceStatus.HELD
+    held.save()
+    ConferenceAttendance.objects.create(conference=held, professional=world.gina, stages=[Stage.INFORMATION])
+    plan = FamilyPlan(conference=held, bottom_lines_met=True, referrer_decision="agreed")
+    plan.pdf.save("matrix-plan.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    plan.letters_pdf.save("matrix-letters.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    plan.save()
+    world.fgc_held = held
+    item = PlanItem.objects.create(plan=plan, what="Respite weekends", who="Aunt")
+    budget = Budget.objects.create(name="Matrix pot", financial_year=2026, amount=Decimal(1000))
+    world.fgc_package = SupportPackage.objects.create(
+        plan_item=item,
+        budget=budget,
+        purpose="respite",
+        description="Weekend",
+        amount=Decimal(100),
+        requested_by=world.fern,
     )
 
 
@@ -81,4 +115,28 @@ ENTRIES = [
         method="POST",
         expect=only(404),
     ),
+]
+
+# -- the conference and the family plan (fgc.views.conference) --
+ENTRIES += [
+    Entry("fgc:conference_detail", kwargs=lambda w: {"pk": w.fgc_conference.pk}, expect=only(404, alice=200, fern=200)),
+    Entry("fgc:conference_record", kwargs=lambda w: {"pk": w.fgc_conference.pk}, expect=only(404, alice=403, fern=200)),
+    # The secure link: those who took part (gina), the coordinator and the referrer (and the FGC manager).
+    Entry("fgc:plan_pdf", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=200, fern=200, gina=200)),
+    Entry("fgc:plan_letters", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, fern=200)),
+]
+
+# -- support packages (fgc.views.support): the coordinator asks, managers (mo) decide and pay --
+ENTRIES += [
+    Entry("fgc:package_request", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+    Entry("fgc:package_list", expect=only(404, mo=200)),
+    Entry("fgc:package_decide", kwargs=lambda w: {"pk": w.fgc_package.pk}, expect=only(404, mo=200)),
+    # Not yet approved: the service refuses and the manager is sent back to the list.
+    Entry("fgc:package_paid", kwargs=lambda w: {"pk": w.fgc_package.pk}, method="POST", expect=only(404, mo=302)),
+]
+
+# -- the review FGC and outcomes (fgc.views.review): the coordinator (and FGC manager) --
+ENTRIES += [
+    Entry("fgc:review_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+    Entry("fgc:outcome_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
 ]

@@ -1,0 +1,184 @@
+"""Family Network Support Packages: requested against a plan item, approved by managers, paid from a budget pot.
+
+The approval chain: a package of up to the first threshold needs one manager; each
+threshold it goes above adds another (settings.FGC_APPROVAL_THRESHOLDS, default
+£500). Approvers are managers (Role.MANAGER), never the requester, and never the
+same manager twice. A refusal ends the chain and is kept, with its reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core import audit
+from core.models import AuditAction
+from fgc.models import (
+    ApprovalStep,
+    Budget,
+    Conference,
+    ConferenceStatus,
+    PackageStatus,
+    PlanItem,
+    Recurrence,
+    SupportPackage,
+)
+from outbox.services import enqueue_email
+
+DEFAULT_THRESHOLDS = (Decimal(500),)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY)
+
+
+def thresholds() -> tuple[Decimal, ...]:
+    return tuple(sorted(Decimal(t) for t in getattr(settings, "FGC_APPROVAL_THRESHOLDS", DEFAULT_THRESHOLDS)))
+
+
+def approvals_needed(total: Decimal) -> int:
+    """1 up to the first threshold, one more above each threshold."""
+    return 1 + sum(1 for limit in thresholds() if total > limit)
+
+
+def budgets_with_sums() -> QuerySet[Budget]:
+    """Each pot with what is awaiting approval, committed (approved, not yet paid), spent and left: one query."""
+    total = F("packages__amount") * F("packages__payments")
+    return Budget.objects.annotate(
+        awaiting=Coalesce(Sum(total, filter=Q(packages__status=PackageStatus.REQUESTED), output_field=MONEY), ZERO),
+        committed=Coalesce(Sum(total, filter=Q(packages__status=PackageStatus.APPROVED), output_field=MONEY), ZERO),
+        spent=Coalesce(
+            Sum("packages__paid_amount", filter=Q(packages__status=PackageStatus.PAID), output_field=MONEY), ZERO
+        ),
+    ).annotate(left=F("amount") - F("committed") - F("spent"))
+
+
+def _tell(*, package: SupportPackage, to: User, key: str, headline: str) -> None:
+    referral = package.plan_item.plan.conference.referral
+    enqueue_email(
+        to=[to.email],
+        template="fgc_referral_update",
+        context={
+            "name": to.full_name,
+            "reference": referral.reference,
+            "headline": headline,
+            "detail": "",
+            # The requester (the coordinator) follows it to the conference page, where the package's status shows.
+            "link": settings.SITE_URL
+            + reverse("fgc:conference_detail", kwargs={"pk": package.plan_item.plan.conference_id}),
+        },
+        idempotency_key=f"fgc:package:{package.pk}:{key}:{to.pk}",
+    )
+
+
+@transaction.atomic
+def request_package(
+    *,
+    plan_item: PlanItem,
+    by: User,
+    budget: Budget,
+    purpose: str,
+    description: str,
+    amount: Decimal,
+    recurrence: str = Recurrence.ONE_OFF,
+    payments: int = 1,
+) -> SupportPackage:
+    """The coordinator asks for money for one part of a held conference's plan (the view checked who may)."""
+    if not Conference.objects.filter(pk=plan_item.plan.conference_id, status=ConferenceStatus.HELD).exists():
+        raise ValidationError("Support packages are requested for the plan of a held conference.")
+    if recurrence == Recurrence.ONE_OFF:
+        payments = 1
+    package = SupportPackage(
+        plan_item=plan_item,
+        budget=budget,
+        purpose=purpose,
+        description=description.strip(),
+        amount=amount,
+        recurrence=recurrence,
+        payments=payments,
+        requested_by=by,
+    )
+    package.full_clean()
+    Budget.objects.select_for_update().get(pk=budget.pk)  # one request against a pot at a time
+    pot: Any = budgets_with_sums().get(pk=budget.pk)
+    if package.total > pot.left - pot.awaiting:
+        raise ValidationError({"amount": f"This is more than is left in {pot} (£{pot.left - pot.awaiting:,.2f})."})
+    package.save()
+    audit.record(action=AuditAction.CREATE, obj=package, detail={"support_package": "requested"})
+    return package
+
+
+def decision_problem(package: SupportPackage, user: User) -> str:
+    """Why this user cannot decide the package now, or ''."""
+    if not (user.is_active and user.has_role(Role.MANAGER)):
+        return "Only a manager can approve support packages."
+    if package.requested_by_id == user.pk:
+        return "You asked for this package: another manager must approve it."
+    if package.status != PackageStatus.REQUESTED:
+        return f"This package is {package.get_status_display().lower()}: there is nothing to decide."
+    if any(step.approver_id == user.pk for step in package.approvals.all()):
+        return "You have already approved this package: another manager must approve it next."
+    return ""
+
+
+@transaction.atomic
+def decide(*, package: SupportPackage, by: User, approved: bool, reason: str = "") -> SupportPackage:
+    package = SupportPackage.objects.select_for_update().select_related("requested_by").get(pk=package.pk)
+    problem = decision_problem(package, by)
+    if problem:
+        raise ValidationError(problem)
+    if not approved and not reason.strip():
+        raise ValidationError({"reason": "Give the reason for refusing."})
+    level = package.approvals.count() + 1
+    step = ApprovalStep(package=package, level=level, approver=by, approved=approved, reason=reason.strip())
+    step.full_clean()
+    step.save()
+    if not approved:
+        package.status = PackageStatus.REFUSED
+        headline = "A support package you requested has been refused."
+    elif level >= approvals_needed(package.total):
+        package.status = PackageStatus.APPROVED
+        headline = "A support package you requested has been approved."
+    else:
+        headline = ""
+    package.save(update_fields=["status"])
+    if headline:
+        _tell(package=package, to=package.requested_by, key=package.status, headline=headline)
+    return package
+
+
+@transaction.atomic
+def mark_paid(*, package: SupportPackage, by: User, amount: Decimal | None = None) -> SupportPackage:
+    package = SupportPackage.objects.select_for_update().get(pk=package.pk)
+    if package.status != PackageStatus.APPROVED:
+        raise ValidationError("Only an approved package can be marked paid.")
+    paid = package.total if amount is None else amount
+    if paid <= 0 or paid > package.total:
+        raise ValidationError({"amount": "The amount paid must be more than £0 and no more than was approved."})
+    package.status = PackageStatus.PAID
+    package.paid_amount = paid
+    package.save(update_fields=["status", "paid_amount"])
+    audit.record(action=AuditAction.UPDATE, obj=package, detail={"paid": str(paid), "at": timezone.now().isoformat()})
+    return package
+
+
+def awaiting(user: User) -> list[SupportPackage]:
+    """The packages this manager may decide now: not their own, not already approved by them."""
+    if not user.has_role(Role.MANAGER):
+        return []
+    rows = (
+        SupportPackage.objects.filter(status=PackageStatus.REQUESTED)
+        .exclude(requested_by=user)
+        .exclude(approvals__approver=user)
+        .select_related("budget", "requested_by", "plan_item__plan__conference__referral")
+        .prefetch_related("approvals")
+        .order_by("requested_at")
+    )
+    return list(rows)
