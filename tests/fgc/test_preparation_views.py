@@ -1,4 +1,4 @@
-"""The preparation pages as the coordinator, the referrer, the FGC manager and the family's other professionals use them."""
+"""The preparation pages as the coordinator, the referrer, the FGC manager and other professionals use them."""
 
 from __future__ import annotations
 
