@@ -20,9 +20,9 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import referrals
+        from fgc.demo import preparation, referrals
 
-        return referrals.build()
+        return referrals.build() + preparation.build()
 
     def home_panels(self, user: Any) -> list[HomePanel]:
         from fgc import selectors
