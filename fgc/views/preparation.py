@@ -53,7 +53,10 @@ def preparation(request: HttpRequest, pk: int) -> HttpResponse:
         referral = _network(request, pk)
         audit.record_view(request, referral, page="preparation")
         found = selectors.preparation_of(referral)
-        can_prepare = prepares(request.user, referral)
+        preparer = prepares(request.user, referral)
+        # Buttons only where the service would accept the step now (not paused, closed or unallocated).
+        can_prepare = preparer and referral.status in services.PREPARATION_STATUSES
+        before_the_day = can_prepare and referral.status in services.BEFORE_THE_DAY
         children = [
             {
                 "child": child,
@@ -69,7 +72,9 @@ def preparation(request: HttpRequest, pk: int) -> HttpResponse:
                 "referral": referral,
                 "found": found,
                 "children": children,
+                "preparer": preparer,
                 "can_prepare": can_prepare,
+                "before_the_day": before_the_day,
                 "scheme_available": services.ambassador_scheme_available(),
             },
         )
@@ -88,7 +93,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['name']} added to the family network.")
+            messages.success(request, "Person added to the family network.")
             return redirect("fgc:preparation", pk=referral.pk)
     return _audited(request, referral, "fgc/preparation/member_form.html", {"form": form}, "network-add")
 
@@ -112,7 +117,7 @@ def member_change(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{form.cleaned_data['name']}'s details saved.")
+            messages.success(request, "Details saved.")
             return redirect("fgc:preparation", pk=referral.pk)
     context = {"form": form, "member": member}
     return _audited(request, referral, "fgc/preparation/member_form.html", context, "network-member")
@@ -129,7 +134,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         except ValidationError as exc:
             flash_error(request, exc)
         else:
-            messages.success(request, f"{member.name} removed from the family network.")
+            messages.success(request, "Person removed from the family network.")
         return redirect("fgc:preparation", pk=referral.pk)
     return _audited(request, referral, "fgc/preparation/member_remove.html", {"member": member}, "network-remove")
 
@@ -184,7 +189,7 @@ def child_voice(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{child.first_name}'s views saved. They reach the referrer when you share them.")
+            messages.success(request, "The child's views are saved. They reach the referrer when you share them.")
             return redirect("fgc:preparation", pk=referral.pk)
     context = {"form": form, "child": child, "voice": voice}
     return _audited(request, referral, "fgc/preparation/child_voice.html", context, "child-voice")
@@ -203,7 +208,7 @@ def child_voice_share(request: HttpRequest, pk: int, child_pk: int) -> HttpRespo
     except ValidationError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, f"{child.first_name}'s views shared. The referrer has an email with a link.")
+        messages.success(request, "The child's views are shared. The referrer has an email with a link.")
     return redirect("fgc:preparation", pk=referral.pk)
 
 
@@ -217,9 +222,7 @@ def ambassador_request(request: HttpRequest, pk: int, child_pk: int) -> HttpResp
     except ValidationError as exc:
         flash_error(request, exc)
     else:
-        messages.success(
-            request, f"FGC Ambassador requested for {child.first_name}. The volunteer coordinator matches one."
-        )
+        messages.success(request, "FGC Ambassador requested. The volunteer coordinator will match one.")
     return redirect("fgc:preparation", pk=referral.pk)
 
 

@@ -230,3 +230,18 @@ def test_the_preparation_page_uses_the_same_queries_for_a_small_and_a_large_netw
     small = _count(client, url)
     grow(10)
     assert _count(client, url) == small
+
+
+def test_a_paused_referral_offers_no_changes_but_still_shows_the_network(
+    client_for, allocated_referral, alice, fern
+) -> None:
+    services.add_network_member(
+        referral=allocated_referral, by=fern, details=services.MemberDetails(name="Grace Gran", relationship="Gran")
+    )
+    referrals.withdraw_consent(referral=allocated_referral, by=alice)
+    client = client_for(fern)
+    page = client.get(_url("preparation", allocated_referral)).content.decode()
+    assert "Grace Gran" in page and "Add a person" not in page and "Record the check" not in page
+    response = client.post(_url("network_add", allocated_referral), MEMBER)
+    assert "the work is paused" in response.content.decode()
+    assert NetworkMember.objects.count() == 1
