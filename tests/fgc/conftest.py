@@ -82,3 +82,9 @@ def volunteer_scheme(monkeypatch: pytest.MonkeyPatch) -> FakeScheme:
         },
     )
     return scheme
+
+
+@pytest.fixture
+def no_volunteer_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No installed app offers the FGC services: as before the volunteer scheme is merged, or if it is switched off."""
+    monkeypatch.setattr(apps.get_app_config("volunteers"), "provides", dict)

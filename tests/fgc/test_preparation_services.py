@@ -189,6 +189,7 @@ def test_an_ambassador_is_requested_once_through_the_volunteer_scheme(
     assert len(volunteer_scheme.requests) == 1
 
 
+@pytest.mark.usefixtures("no_volunteer_scheme")
 def test_without_the_volunteer_scheme_the_request_explains_and_stores_nothing(allocated_referral, fern) -> None:
     child = allocated_referral.children.first()
     assert not services.ambassador_scheme_available()

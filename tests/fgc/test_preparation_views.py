@@ -169,6 +169,7 @@ def test_views_without_a_participation_choice_are_refused(client_for, allocated_
     assert not ChildVoice.objects.exists()
 
 
+@pytest.mark.usefixtures("no_volunteer_scheme")
 def test_without_the_volunteer_scheme_the_page_explains_and_the_request_changes_nothing(
     client_for, allocated_referral, fern
 ) -> None:
