@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -246,3 +247,17 @@ def test_a_paused_referral_offers_no_changes_but_still_shows_the_network(
     response = client.post(_url("network_add", allocated_referral), MEMBER)
     assert "the work is paused" in response.content.decode()
     assert NetworkMember.objects.count() == 1
+
+
+def test_with_the_real_volunteer_scheme_the_request_reaches_its_list_and_the_match_shows(
+    client_for, allocated_referral, fern
+) -> None:
+    child = allocated_referral.children.first()
+    client = client_for(fern)
+    client.post(_url("ambassador_request", allocated_referral, child_pk=child.pk))
+    request_id = ChildVoice.objects.get(child=child).ambassador_request_id
+    # Looked up by name: fgc's tests, like fgc, do not import the volunteer app.
+    volunteer_request = apps.get_model("volunteers", "VolunteerRequest").objects.get(pk=request_id)
+    assert volunteer_request.child_id == child.pk
+    assert allocated_referral.reference in volunteer_request.goals
+    assert "Match: Waiting for a match." in client.get(_url("preparation", allocated_referral)).content.decode()
