@@ -20,10 +20,10 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, referrals
+        from fgc.demo import booking, conference, preparation, referrals
 
-        # Referrals, then the booked one's conference; then the held conference's plan.
-        return referrals.build() + booking.build() + conference.build()
+        # Referrals, their family networks, the booked conference, then a held conference's plan.
+        return referrals.build() + preparation.build() + booking.build() + conference.build()
 
     def schedules(self) -> list[Declared]:
         import datetime as dt

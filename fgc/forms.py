@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from core.localtime import clock_change_problem, local_datetime_or_error
 from families.models import Child
-from fgc.models import KeyDateKind, ReferralReason, Urgency
+from fgc.models import InvitationStatus, KeyDateKind, NetworkMember, Participation, ReferralReason, Urgency
 
 
 class ChildrenField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -138,4 +138,105 @@ class ConsentForm(forms.Form):
         label="Who gave consent again?",
         max_length=120,
         error_messages={"required": "Enter who gave consent again."},
+    )
+
+
+# -- preparation: the family network, visits, the children's views --------------------------------
+
+
+class NetworkMemberForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150, error_messages={"required": "Enter the person's name."})
+    relationship = forms.CharField(
+        label="Relationship to the child",
+        max_length=80,
+        help_text="For example, maternal grandmother, family friend, football coach.",
+        error_messages={"required": "Enter how the person is related to the child."},
+    )
+    invitation_status = forms.ChoiceField(
+        label="Invitation",
+        choices=InvitationStatus.choices,
+        initial=InvitationStatus.TO_CONTACT,
+        widget=forms.RadioSelect,
+    )
+    safety_note = forms.CharField(
+        label="Safety note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed if the person is not to be invited: why, and what to take care over.",
+    )
+    phone = forms.CharField(label="Phone", required=False, max_length=30)
+    email = forms.EmailField(
+        label="Email", required=False, error_messages={"invalid": "Enter an email address like name@example.com."}
+    )
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a printed invitation letter, if they have no email.",
+    )
+    interpreter_language = forms.CharField(label="Interpreter needed for", required=False, max_length=60)
+    access_needs = forms.CharField(label="Access needs", required=False, max_length=200)
+    childcare_needed = forms.BooleanField(label="Needs childcare to attend", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("invitation_status") == InvitationStatus.NOT_INVITED and not data.get("safety_note", "").strip():
+            self.add_error("safety_note", "Say why this person is not to be invited, for their and the child's safety.")
+        return data
+
+
+class VisitForm(forms.Form):
+    who = forms.ChoiceField(
+        label="Who was the visit with?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the visit was with."},
+    )
+    visited_on = forms.DateField(label="Date of the visit", error_messages={"required": "Enter the date of the visit."})
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    service_error_fields: ClassVar[dict[str, str]] = {"member": "who"}
+
+    def __init__(self, *args: Any, members: list[NetworkMember], children: list[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {f"member-{m.pk}": m for m in members}
+        self.children = {f"child-{c.pk}": c for c in children}
+        field = self.fields["who"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, f"{m.name} ({m.relationship})") for k, m in self.members.items()] + [
+            (k, f"{c.first_name} {c.last_name} (child)") for k, c in self.children.items()
+        ]
+
+    def visit_with(self) -> dict[str, Any]:
+        key = self.cleaned_data["who"]
+        return {"member": self.members.get(key), "child": self.children.get(key)}
+
+
+class ChildVoiceForm(forms.Form):
+    participation = forms.ChoiceField(
+        label="How does the child want to take part?",
+        choices=Participation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the child wants to take part."},
+    )
+    views = forms.CharField(
+        label="The child's views, wishes and feelings",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="In the child's own words where you can.",
+    )
+    spoken_by_ambassador = forms.BooleanField(
+        label="The child has chosen their FGC Ambassador to speak for them", required=False
+    )
+
+
+class NoNewNewsForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label="I have checked the referrer's report: it holds nothing the family has not already heard",
+        error_messages={"required": "Confirm that the report holds nothing the family has not heard."},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Which report you checked, and how the family heard what is in it.",
     )

@@ -73,3 +73,8 @@ def is_allocated_coordinator(user: Any, referral: Referral) -> bool:
 def can_change_consent(user: Any, referral: Referral) -> bool:
     """Consent is withdrawn (or given again) through the referrer, the coordinator or the FGC manager."""
     return sees_network(user, referral)
+
+
+def prepares(user: Any, referral: Referral) -> bool:
+    """Who changes the network, logs visits and records the children's views: the coordinator or the FGC manager."""
+    return is_allocated_coordinator(user, referral) or is_fgc_manager(user)

@@ -10,7 +10,19 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from diary.workdays import is_working_day
-from fgc.models import Conference, ConferenceStatus, CoordinatorProfile, Referral, ReferralStatus, Urgency
+from families.models import Child
+from fgc.models import (
+    ChildVoice,
+    Conference,
+    ConferenceStatus,
+    CoordinatorProfile,
+    NetworkMember,
+    NoNewNewsCheck,
+    PreparationVisit,
+    Referral,
+    ReferralStatus,
+    Urgency,
+)
 from fgc.services.referrals import CONTACT_HOURS, WAITING_STATUSES, baseline_due_by
 
 # Referrals whose deadline is this many working days away or fewer are at risk.
@@ -144,3 +156,31 @@ def coordinator_loads() -> list[CoordinatorLoad]:
 
 def is_urgent(referral: Referral) -> bool:
     return referral.urgency == Urgency.URGENT
+
+
+# -- preparation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """Everything on a referral's preparation page, in a fixed number of queries however large the network."""
+
+    members: list[NetworkMember]
+    visits: list[PreparationVisit]
+    children: list[Child]
+    voices: dict[int, ChildVoice]
+    no_new_news: NoNewNewsCheck | None
+
+
+def preparation_of(referral: Referral) -> Preparation:
+    return Preparation(
+        members=list(NetworkMember.objects.filter(referral=referral).order_by("name")),
+        visits=list(
+            PreparationVisit.objects.filter(referral=referral)
+            .select_related("member", "child", "by")
+            .order_by("-visited_on", "-pk")
+        ),
+        children=list(referral.children.order_by("date_of_birth")),
+        voices={v.child_id: v for v in ChildVoice.objects.filter(referral=referral)},
+        no_new_news=NoNewNewsCheck.objects.filter(referral=referral).select_related("checked_by").first(),
+    )

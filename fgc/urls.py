@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import booking, conference, referrals, review, support
+from fgc.views import booking, conference, preparation, referrals, review, support
 
 app_name = "fgc"
 
@@ -26,8 +26,26 @@ urlpatterns += [
 
 
 # -- preparation: the family network, visits, the child's voice; booking and letters ---------
-#    (fgc.views.network, fgc.views.booking)
-urlpatterns += []
+#    (fgc.views.preparation, fgc.views.booking)
+urlpatterns += [
+    path("referrals/<int:pk>/preparation/", preparation.preparation, name="preparation"),
+    path("referrals/<int:pk>/network/add/", preparation.member_add, name="network_add"),
+    path("referrals/<int:pk>/network/<int:member_pk>/", preparation.member_change, name="network_change"),
+    path("referrals/<int:pk>/network/<int:member_pk>/remove/", preparation.member_remove, name="network_remove"),
+    path("referrals/<int:pk>/visits/add/", preparation.visit_add, name="visit_add"),
+    path("referrals/<int:pk>/children/<int:child_pk>/views/", preparation.child_voice, name="child_voice"),
+    path(
+        "referrals/<int:pk>/children/<int:child_pk>/views/share/",
+        preparation.child_voice_share,
+        name="child_voice_share",
+    ),
+    path(
+        "referrals/<int:pk>/children/<int:child_pk>/ambassador/",
+        preparation.ambassador_request,
+        name="ambassador_request",
+    ),
+    path("referrals/<int:pk>/no-new-news/", preparation.no_new_news, name="no_new_news"),
+]
 
 urlpatterns += [
     path("referrals/<int:pk>/booking/", booking.booking, name="booking"),

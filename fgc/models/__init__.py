@@ -2,6 +2,7 @@
 
 referral: the referral, triage and allocation.
 network: the family network, preparation visits, the child's voice.
+preparation: the no-new-news check of the referrer's report.
 conference: venues, conferences and reviews, stages, attendance, the family plan.
 support: Family Network Support Packages, budgets and approvals.
 outcomes: each child's outcome at 6 and 12 months.
@@ -20,6 +21,7 @@ from fgc.models.conference import (
 )
 from fgc.models.network import ChildVoice, InvitationStatus, NetworkMember, Participation, PreparationVisit
 from fgc.models.outcomes import Living, Outcome
+from fgc.models.preparation import NoNewNewsCheck
 from fgc.models.referral import CoordinatorProfile, KeyDateKind, Referral, ReferralReason, ReferralStatus, Urgency
 from fgc.models.support import ApprovalStep, Budget, PackageStatus, Purpose, Recurrence, SupportPackage
 
@@ -37,6 +39,7 @@ __all__ = [
     "KeyDateKind",
     "Living",
     "NetworkMember",
+    "NoNewNewsCheck",
     "Outcome",
     "PackageStatus",
     "Participation",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 
+from core.constraints import ConstraintErrorsOnFields
 from fgc.models.referral import Referral
 
 
@@ -19,7 +21,7 @@ class InvitationStatus(models.TextChoices):
     NOT_INVITED = "not_invited", "Not to be invited (safety)"
 
 
-class NetworkMember(models.Model):
+class NetworkMember(ConstraintErrorsOnFields):
     """A person in the family network: family, friends, others who matter to the child."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="network")
@@ -36,14 +38,25 @@ class NetworkMember(models.Model):
     access_needs = models.CharField(max_length=200, blank=True)
     childcare_needed = models.BooleanField(default=False)
 
+    constraint_fields: ClassVar[dict[str, str]] = {"network_not_invited_says_why": "safety_note"}
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Whoever reads the network later must know why this person is kept away.
+            models.CheckConstraint(
+                condition=~models.Q(invitation_status="not_invited") | ~models.Q(safety_note=""),
+                name="network_not_invited_says_why",
+                violation_error_code="network_not_invited_says_why",
+                violation_error_message="Say why this person is not to be invited, for their and the child's safety.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
 
 
-class PreparationVisit(models.Model):
+class PreparationVisit(ConstraintErrorsOnFields):
     """A preparation visit or call with one person in the network, or with the child."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="visits")
@@ -53,8 +66,19 @@ class PreparationVisit(models.Model):
     notes = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    constraint_fields: ClassVar[dict[str, str]] = {"visit_with_one_person": "member"}
+
     class Meta:
         ordering = ["-visited_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, child__isnull=True)
+                | models.Q(member__isnull=True, child__isnull=False),
+                name="visit_with_one_person",
+                violation_error_code="visit_with_one_person",
+                violation_error_message="Choose who the visit was with: one person in the network, or a child.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Visit on {self.visited_on:%-d %b %Y}"

@@ -259,7 +259,11 @@ def arrange_baseline_meeting(
     *, referral: Referral, by: User, start: dt.datetime, end: dt.datetime, location: str = "", online_url: str = ""
 ) -> Referral:
     """Diarise the first meeting of coordinator and referrer (a diary invite to both)."""
-    referral = Referral.objects.select_for_update().select_related("coordinator", "referred_by").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("coordinator", "referred_by")
+        .get(pk=referral.pk)
+    )
     _require(referral, ReferralStatus.ALLOCATED, ReferralStatus.PREPARING, doing="given a first meeting")
     if referral.coordinator is None:
         raise ValidationError("Allocate a coordinator first.")

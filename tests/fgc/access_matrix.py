@@ -4,6 +4,10 @@ The world: alice referred the north family; fern coordinates it. mo manages Nort
 (he sees the referral through the family, not the network); nobody here is the FGC
 manager, so triage answers 403 to those who can see the referral. bob (South) and
 everyone else may not know it exists.
+
+Preparation (the family network, visits, the children's views): the referrer reads it,
+the coordinator (and the FGC manager) change it; anyone else who can see the referral
+gets 403 (they know it exists, not its network), everyone else 404.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from fgc.models import (
     Stage,
     SupportPackage,
 )
-from fgc.services import referrals
+from fgc.services import preparation, referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
 from tests.fgc.booking_helpers import allocated, book
 from tests.fgc.conference_helpers import booked_conference
@@ -62,6 +66,12 @@ def setup(world: SimpleNamespace) -> None:
         amount=Decimal(100),
         requested_by=world.fern,
     )
+    world.fgc_network_member = preparation.add_network_member(
+        referral=world.fgc_referral,
+        by=world.fern,
+        details=preparation.MemberDetails(name="Grace Gran", relationship="Maternal grandmother"),
+    )
+    world.fgc_child = world.north_family.children.first()
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -139,4 +149,29 @@ ENTRIES += [
 ENTRIES += [
     Entry("fgc:review_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
     Entry("fgc:outcome_record", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
+]
+
+
+def _member(w: Any) -> dict[str, int]:
+    return {"pk": w.fgc_referral.pk, "member_pk": w.fgc_network_member.pk}
+
+
+def _child(w: Any) -> dict[str, int]:
+    return {"pk": w.fgc_referral.pk, "child_pk": w.fgc_child.pk}
+
+
+NETWORK_READ = only(404, alice=200, mo=403, fern=200)
+NETWORK_FORM = only(404, alice=403, mo=403, fern=200)
+NETWORK_POST = only(404, alice=403, mo=403, fern=302)
+
+ENTRIES += [
+    Entry("fgc:preparation", kwargs=_referral, expect=NETWORK_READ),
+    Entry("fgc:network_add", kwargs=_referral, expect=NETWORK_FORM),
+    Entry("fgc:network_change", kwargs=_member, expect=NETWORK_FORM),
+    Entry("fgc:network_remove", kwargs=_member, expect=NETWORK_FORM),
+    Entry("fgc:visit_add", kwargs=_referral, expect=NETWORK_FORM),
+    Entry("fgc:child_voice", kwargs=_child, expect=NETWORK_FORM),
+    Entry("fgc:child_voice_share", kwargs=_child, method="POST", expect=NETWORK_POST),
+    Entry("fgc:ambassador_request", kwargs=_child, method="POST", expect=NETWORK_POST),
+    Entry("fgc:no_new_news", kwargs=_referral, expect=NETWORK_FORM),
 ]
