@@ -149,7 +149,11 @@ def test_a_letter_is_a_pdf_for_one_member_marked_on_every_page_and_audited(
         referral=referral, name="Ed Uncle", relationship="Uncle", email="ed@example.com"
     )
     kept_away = NetworkMember.objects.create(
-        referral=referral, name="Not Invited", relationship="Father", invitation_status=InvitationStatus.NOT_INVITED
+        referral=referral,
+        name="Not Invited",
+        relationship="Father",
+        invitation_status=InvitationStatus.NOT_INVITED,
+        safety_note="A risk to the children's mother.",
     )
     page = client_for(fern).get(reverse("fgc:booking", kwargs={"pk": referral.pk})).content.decode()
     assert "Letter for Gwen Grandmother" in page
