@@ -144,3 +144,27 @@ def unlock_account(*, request: HttpRequest, user: User, unlocked_by: User) -> Ac
         # Without this the cache would refuse the user until its window ran out.
         lockout.clear_failures(request, user)
     return lock
+
+
+@transaction.atomic
+def anonymise_user(*, user: User) -> None:
+    """Retention: the account of someone whose records were anonymised keeps no name, address or way in.
+
+    The row stays (audit events and other records point at it), inactive, with a
+    placeholder name and an address that cannot receive mail; its email addresses,
+    roles and authenticators are gone.
+    """
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.full_name = f"Former user {user.pk}"
+    user.job_title = ""
+    user.email = f"anonymised-user-{user.pk}@invalid.example"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    # A session still open ends on its next request: an inactive user is signed out by the auth backend.
+    audit.record(action=AuditAction.UPDATE, obj=user, detail={"anonymised": True})

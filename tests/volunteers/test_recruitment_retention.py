@@ -7,9 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from core.models import AuditEvent
+from tests import factories
 from tests.volunteers.factories import approve_for_role, make_request, make_volunteer
 from volunteers.models import Reference, RequestStatus, RoleApplication, Volunteer, VolunteerRequest, VolunteerRole
 from volunteers.models.recruitment import add_months
@@ -80,3 +83,18 @@ def test_the_retention_period_is_configurable(settings, left_long_ago) -> None:
     assert retention.candidates().volunteers == []
     settings.KINFOLK_VOLUNTEER_RETENTION_MONTHS = 12
     assert retention.candidates(on=recruitment.today() + dt.timedelta(days=1)).volunteers == [left_long_ago]
+
+
+def test_anonymising_a_volunteer_closes_their_portal_account_but_not_a_staff_members(vic, val, alice) -> None:
+    volunteer = make_volunteer(user=val, first_name="Val")
+    staff_volunteer = make_volunteer(user=alice, first_name="Alice")
+    old = add_months(recruitment.today(), -73)
+    for v in (volunteer, staff_volunteer):
+        recruitment.leave(volunteer=v, reason="Moved away", by=vic)
+    Volunteer.objects.filter(pk__in=[volunteer.pk, staff_volunteer.pk]).update(left_on=old)
+    retention.anonymise_due(on=recruitment.today())
+    val_now, alice_now = User.objects.get(pk=val.pk), User.objects.get(pk=alice.pk)
+    assert not val_now.is_active and "Val" not in val_now.full_name and val.email != val_now.email
+    assert not val_now.has_usable_password() and not val_now.groups.exists()
+    assert alice_now.is_active and alice_now.email == alice.email  # a practitioner's account is theirs to keep
+    assert factories.sign_in(Client(), val).status_code == 200  # the sign-in page again: no way in

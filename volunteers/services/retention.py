@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import Role
+from accounts.services import anonymise_user
 from core import audit
 from core.models import AuditAction
 from volunteers.models import (
@@ -67,6 +69,9 @@ def anonymise_volunteer(*, volunteer: Volunteer, on: dt.date) -> bool:
     volunteer.pause_reason = "Anonymised" if volunteer.paused_on else ""
     volunteer.anonymised_on = on
     volunteer.save()
+    # Their portal account goes too, unless it is also a member of staff's (another role).
+    if volunteer.user is not None and volunteer.user.role_names <= {Role.VOLUNTEER.value}:
+        anonymise_user(user=volunteer.user)
     volunteer.references.all().delete()
     volunteer.conversations.all().delete()
     volunteer.absences.all().delete()
