@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
 
 if TYPE_CHECKING:
     from django.core.paginator import Page
@@ -62,7 +61,7 @@ _ERROR_CLASSES = {
 
 # Django's own words for an empty required field, and the blank choice of a select.
 _DJANGO_REQUIRED = "This field is required."
-_DJANGO_BLANK_CHOICE = ">---------</option>"
+_DJANGO_BLANK_LABEL = "---------"
 _QUESTION_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
 
 # A hint for native date and time pickers whose field has none: what to type without a picker.
@@ -221,13 +220,24 @@ def govuk_field(
         attrs["aria-describedby"] = described_by
     if kind == "password":
         attrs.update({"spellcheck": "false", "autocapitalize": "none"})
-    rendered = field.as_widget(widget=native_widget, attrs=attrs)
-    if kind == "select" and _DJANGO_BLANK_CHOICE in rendered:
-        # GOV.UK: no row of dashes. A required choice asks for one; an optional one can be left at none.
-        blank = ">Choose one</option>" if field.field.required else ">None</option>"
-        rendered = mark_safe(rendered.replace(_DJANGO_BLANK_CHOICE, blank, 1))  # noqa: S308  (Django's own widget HTML)
-    context["input"] = rendered
+    if kind == "select":
+        native_widget = _without_dashes(field, native_widget or field.field.widget)
+    context["input"] = field.as_widget(widget=native_widget, attrs=attrs)
     return context
+
+
+def _without_dashes(field: forms.BoundField, widget: forms.Widget) -> forms.Widget:
+    """GOV.UK: no row of dashes. A required choice asks for one; an optional one can be left at none.
+
+    A copy of the widget with the blank choice relabelled, so Django still escapes every label.
+    """
+    blank = "Choose one" if field.field.required else "None"
+    relabelled = copy.copy(widget)
+    relabelled.choices = [  # type: ignore[attr-defined]
+        (value, blank if label == _DJANGO_BLANK_LABEL else label)
+        for value, label in widget.choices  # type: ignore[attr-defined]
+    ]
+    return relabelled
 
 
 def _has_errors(form: object) -> bool:
