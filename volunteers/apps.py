@@ -40,7 +40,6 @@ class VolunteersConfig(KinfolkApp):
         if user.has_role(Role.VOLUNTEER_COORDINATOR):
             from volunteers.matching.eligibility import requests_awaiting_match
 
-            panels.append(HomePanel("volunteers/includes/_home_coordinator.html", order=60))
             # Recruitment: applicants waiting on a coordinator, supervision due.
             from volunteers.selectors.recruitment import home_counts
             from volunteers.services.recruitment import today
@@ -56,7 +55,14 @@ class VolunteersConfig(KinfolkApp):
                 )
             )
         if user.has_role(Role.VOLUNTEER):
-            panels.append(HomePanel("volunteers/includes/_home_volunteer.html", order=80))
+            from volunteers.models import MatchState
+            from volunteers.permissions import matches_visible_to, volunteer_of
+
+            if volunteer_of(user) is not None:
+                states = list(matches_visible_to(user).values_list("state", flat=True))
+                offers = sum(1 for state in states if state == MatchState.OFFERED)
+                context = {"offers": offers, "matches": len(states) - offers}
+                panels.append(HomePanel("volunteers/includes/_home_volunteer.html", order=80, context=context))
         context = lifecycle_panel_context(user)
         if context:
             panels.append(HomePanel("volunteers/includes/_home_lifecycle.html", order=55, context=context))
