@@ -109,6 +109,8 @@ TESTS: dict[str, Target] = {
         [
             "tests/accounts/test_mfa_rules.py",
             "tests/accounts/test_mfa_enforcement.py",
+            # The volunteer's second factor once they see a family (registry.requires_second_factor).
+            "tests/volunteers/test_portal.py",
         ]
     ),
     "supervision/services/minutes.py": Target(

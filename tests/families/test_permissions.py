@@ -83,3 +83,11 @@ def test_care_leavers_follow_the_personal_adviser_and_team(north, south, alice, 
     assert list(care_leavers_visible_to(bob)) == []
     moved = factories.make_care_leaver(team=south, adviser=alice)
     assert set(care_leavers_visible_to(alice)) == {north_care_leaver, moved}
+
+
+def test_a_team_managed_on_paper_gives_a_practitioner_nothing_without_the_manager_role(borough, alice, south) -> None:
+    # Named as South's manager but holding only the practitioner role: South's families
+    # stay out of sight, except the case allocated to them.
+    south.managers.add(alice)
+    fams = borough["families"]
+    assert set(families_visible_to(alice)) == {fams[0], fams[1], fams[3]}
