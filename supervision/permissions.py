@@ -148,7 +148,8 @@ def can_change_action(user: Any, action: Action | None) -> bool:
         # An owner from outside the group (anyone the coordinator could invite) ticks off their own.
         return uses_gcs(user)
     rights = rights_for(user, action.group)
-    return rights.view and (rights.manage or rights.minutes)
+    # Both imply seeing the group (rights_for's `view`).
+    return rights.manage or rights.minutes
 
 
 @rules.predicate
