@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,8 +70,50 @@ def _chromium() -> Iterator[Any]:
         browser.close()
 
 
+class _RequestsInFlight:
+    """Counts the live server's requests, so a test ends only once the server is idle.
+
+    A page that polls, or saves as its user leaves, can still have a request
+    running in a live-server thread when the browser closes; if the test's
+    database flush starts then, SQLite answers "database table is locked" and the
+    next test inherits the rows. Waiting here makes that ordering certain.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def finished(self, **_: Any) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, *, settle: float = 0.2, timeout: float = 15.0) -> None:
+        # Idle for `settle` seconds in a row: a request the browser sent just
+        # before closing may not have reached Django yet.
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while time.monotonic() < deadline:
+                if self.count > 0:
+                    self.changed.wait(timeout=0.05)
+                elif not self.changed.wait(timeout=settle) and self.count <= 0:
+                    return
+
+
 @pytest.fixture
 def browser_page(_chromium: Any, transactional_db: None) -> Iterator[Any]:
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _RequestsInFlight()
+    # Connected after Django's own receivers, so `finished` runs once the
+    # request has given its database connection back.
+    request_started.connect(in_flight.started, weak=False, dispatch_uid="kinfolk-browser-in-flight")
+    request_finished.connect(in_flight.finished, weak=False, dispatch_uid="kinfolk-browser-in-flight")
     context = _chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -92,6 +136,9 @@ def browser_page(_chromium: Any, transactional_db: None) -> Iterator[Any]:
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     yield page
     context.close()
+    in_flight.wait_until_idle()
+    request_started.disconnect(dispatch_uid="kinfolk-browser-in-flight")
+    request_finished.disconnect(dispatch_uid="kinfolk-browser-in-flight")
     assert problems == [], "The browser reported errors:\n" + "\n".join(problems)
 
 
