@@ -204,13 +204,15 @@ class CancelForm(forms.Form):
     )
 
 
-class FamilyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.case_reference)
-
-
 class AgendaItemForm(forms.Form):
-    family = FamilyChoiceField(queryset=Family.objects.none(), label="Family (case reference)")
+    # A typed case reference, not a select: a county team has about 200 open families,
+    # and the families due are each one link away in the list beside the form.
+    family = forms.CharField(
+        label="Family (case reference)",
+        help_text="Type the case reference, or choose a family from those due for discussion.",
+        max_length=40,
+        error_messages={"required": "Enter the case reference of the family to add"},
+    )
     presenter = UserChoiceField(queryset=User.objects.none(), label="Presenting worker")
     duration_minutes = forms.IntegerField(label="Time slot (minutes)", min_value=5, max_value=120)
     specialists = forms.ModelMultipleChoiceField(
@@ -223,15 +225,23 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args: Any, session: SupervisionSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         group = session.group
-        self.fields["family"].queryset = (  # type: ignore[attr-defined]
-            Family.objects.open().filter(team_id=group.team_id).exclude(gcs_items__session=session)
-        )
+        self.session = session
         members = group.members.select_related("user")
         self.fields["presenter"].queryset = User.objects.filter(gcs_memberships__group=group).order_by("full_name")  # type: ignore[attr-defined]
         specialist_ids = [m.user_id for m in members if m.is_adult_specialist]
         self.fields["specialists"].queryset = User.objects.filter(pk__in=specialist_ids).order_by("full_name")  # type: ignore[attr-defined]
         self.fields["specialists"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
         self.fields["duration_minutes"].initial = group.default_item_minutes
+
+    def clean_family(self) -> Family:
+        reference = self.cleaned_data["family"].strip()
+        team = self.session.group.team
+        family = Family.objects.open().filter(team=team, case_reference__iexact=reference).first()
+        if family is None:
+            raise forms.ValidationError(f"There is no open family of {team.name} with the case reference {reference}")
+        if family.gcs_items.filter(session=self.session).exists():
+            raise forms.ValidationError(f"{family.case_reference} is already on this session's agenda")
+        return family
 
 
 class AgendaItemEditForm(AgendaItemForm):

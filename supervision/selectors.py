@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -111,6 +111,31 @@ def families_due(
     rows = [DueFamily(family=f, last_discussed=last.get(f.pk)) for f in due]
     rows.sort(key=lambda r: (r.last_discussed is not None, r.last_discussed or now, r.family.case_reference))
     return rows
+
+
+def families_due_page(
+    *, group: SupervisionGroup, session: SupervisionSession, limit: int
+) -> tuple[list[DueFamily], int]:
+    """The `limit` families due longest for `session`'s agenda, and how many are due: two queries.
+
+    The same families and order as `families_due`, but only the first `limit` leave the
+    database: when each was last discussed is a MAX over a join to this group's earlier
+    agenda items (a hash aggregate over the team's families, not a subquery per
+    family), sorted never-discussed first.
+    """
+    families, reference = _due_families(group=group, session=session, now=session.start)
+    total = families.count()
+    earlier = Q(
+        gcs_items__session__group=group,
+        gcs_items__session__status=SessionStatus.SCHEDULED,
+        gcs_items__session__start__lt=reference,
+    )
+    page = (
+        families.select_related("allocated_practitioner")
+        .annotate(last=Max("gcs_items__session__start", filter=earlier))
+        .order_by(F("last").asc(nulls_first=True), "case_reference")[:limit]
+    )
+    return [DueFamily(family=f, last_discussed=f.last) for f in page], total
 
 
 @dataclass

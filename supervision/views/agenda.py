@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import audit
+from families.models import Family
 from supervision import forms, selectors, services
+from supervision.models import SupervisionSession
 from supervision.permissions import get_item_for_user, get_session_for_user
 from supervision.views.common import GET_POST, add_errors, flash_error
 
@@ -20,13 +23,27 @@ from supervision.views.common import GET_POST, add_errors, flash_error
 DUE_SHOWN = 30
 
 
+def _team_families(session: SupervisionSession) -> QuerySet[Family]:
+    return Family.objects.open().filter(team_id=session.group.team_id)
+
+
+def _chosen_family(request: HttpRequest, session: SupervisionSession) -> dict[str, str]:
+    """?family=<id> (a family due, or one "add all due" skipped) fills in its case reference.
+
+    Ids, not case references, travel in the URL; one of another team fills in nothing.
+    """
+    family_id = request.GET.get("family", "")
+    if not family_id.isdigit():
+        return {}
+    reference = _team_families(session).filter(pk=int(family_id)).values_list("case_reference", flat=True).first()
+    return {"family": reference} if reference else {}
+
+
 @login_required
 @GET_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk, manage=True)
-    # ?family= comes from the links "add all due" gives for the families it could not add.
-    initial = {"family": request.GET["family"]} if request.GET.get("family", "").isdigit() else {}
-    form = forms.AgendaItemForm(request.POST or None, session=session, initial=initial)
+    form = forms.AgendaItemForm(request.POST or None, session=session, initial=_chosen_family(request, session))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.add_item(session=session, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -35,13 +52,17 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{item.family.case_reference} added to the agenda.")
             return redirect("supervision:session_detail", pk=session.pk)
-    skipped_ids = {int(x) for x in request.GET.get("skipped", "").split(",") if x.isdigit()}
+    skipped_ids = [int(x) for x in request.GET.get("skipped", "").split(",") if x.isdigit()]
     with transaction.atomic():
-        due = selectors.families_due(group=session.group, session=session)
-        shown = due[:DUE_SHOWN]
-        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in shown])
-    skipped = [d.family for d in due if d.family.pk in skipped_ids]
-    context = {"session": session, "form": form, "due": shown, "due_total": len(due), "skipped": skipped}
+        due, due_total = selectors.families_due_page(group=session.group, session=session, limit=DUE_SHOWN)
+        # Those "add all due" skipped and not added by hand since.
+        skipped = (
+            list(_team_families(session).filter(pk__in=skipped_ids).exclude(gcs_items__session=session))
+            if skipped_ids
+            else []
+        )
+        audit.record_view(request, session, page="agenda_add", families_due=[d.family.pk for d in due])
+    context = {"session": session, "form": form, "due": due, "due_total": due_total, "skipped": skipped}
     return render(request, "supervision/agenda_add.html", context)
 
 

@@ -170,6 +170,70 @@ def test_the_add_a_family_page_lists_the_thirty_waiting_longest_and_offers_to_ad
     assert f"Add all {total} to the agenda" in response.content.decode()
 
 
+def test_the_add_a_family_page_lists_the_same_families_in_the_same_order_as_families_due(
+    north_group: SupervisionGroup, north: Team, alice: User
+) -> None:
+    session = gcs.make_session(group=north_group, day=gcs.working_day_from_today(14))
+    families = [factories.make_family(team=north, practitioner=alice) for _ in range(5)]
+    held_session(north_group, families[0], alice, days_ago=35)
+    held_session(north_group, families[1], alice, days_ago=70)
+    held_session(north_group, families[2], alice, days_ago=3)  # discussed recently: not due
+    gcs.add_item(session, families[3], alice)  # on this agenda: not due
+    expected = selectors.families_due(group=north_group, session=session)
+    rows, total = selectors.families_due_page(group=north_group, session=session, limit=30)
+    assert [(r.family, r.last_discussed) for r in rows] == [(r.family, r.last_discussed) for r in expected]
+    assert total == len(expected)
+    assert families[2] not in [r.family for r in rows] and families[3] not in [r.family for r in rows]
+    assert [r.family for r in rows][-2:] == [families[1], families[0]]  # then the longest ago first
+    short, total_again = selectors.families_due_page(group=north_group, session=session, limit=2)
+    assert [r.family for r in short] == [r.family for r in expected[:2]] and total_again == total
+
+
+def test_the_add_a_family_page_costs_the_same_queries_whatever_the_team_size(
+    north_group: SupervisionGroup, north: Team, alice: User, gina: User, client_for: Callable[[User], Client]
+) -> None:
+    session = gcs.make_session(group=north_group)
+    client = client_for(gina)
+    url = f"/gcs/sessions/{session.pk}/agenda/add/"
+    small, _ = _queries(client, url)
+    for n in range(40):
+        family = factories.make_family(team=north, practitioner=alice)
+        if n % 4 == 0:
+            held_session(north_group, family, alice, days_ago=40 + n)
+    large, page = _queries(client, url)
+    assert large == small
+    assert "<option" not in page.split('id="id_family"')[0].rsplit("<form", 1)[-1]  # a typed reference, no list
+
+
+def test_a_family_is_added_by_its_typed_case_reference_and_a_wrong_one_says_why(
+    north_group: SupervisionGroup,
+    north: Team,
+    south: Team,
+    alice: User,
+    gina: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    session = gcs.make_session(group=north_group)
+    family = factories.make_family(team=north, practitioner=alice)
+    elsewhere = factories.make_family(team=south)
+    client = client_for(gina)
+    url = f"/gcs/sessions/{session.pk}/agenda/add/"
+    data = {"presenter": alice.pk, "duration_minutes": 20}
+    page = client.post(url, {**data, "family": elsewhere.case_reference}).content.decode()
+    assert f"There is no open family of {north.name} with the case reference {elsewhere.case_reference}" in page
+    assert client.post(url, {**data, "family": ""}).content.decode().count("Enter the case reference") >= 1
+    assert not session.items.exists()
+    response = client.post(url, {**data, "family": f" {family.case_reference.lower()} "})
+    assert response.status_code == 302 and session.items.get().family == family
+    again = client.post(url, {**data, "family": family.case_reference}).content.decode()
+    assert f"{family.case_reference} is already on this session&#x27;s agenda" in again
+    assert session.items.count() == 1
+    # "Choose" beside a family due fills its reference in; another team's id fills in nothing.
+    chosen = client.get(url + f"?family={family.pk}").content.decode()
+    assert f'value="{family.case_reference}"' in chosen
+    assert elsewhere.case_reference not in client.get(url + f"?family={elsewhere.pk}").content.decode()
+
+
 @pytest.mark.browser
 def test_the_coordinator_finds_a_person_as_they_type_and_adds_them(
     browser_page: Any, live_server: Any, north_group: SupervisionGroup, gina: User

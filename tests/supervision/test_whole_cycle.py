@@ -84,7 +84,7 @@ def test_a_coordinator_runs_a_session_from_diary_to_circulated_minutes(
     # 3. The coordinator puts the family on the agenda and publishes it; Alice uploads papers.
     response = as_gina.post(
         f"/gcs/sessions/{session.pk}/agenda/add/",
-        {"family": north_family.pk, "presenter": alice.pk, "duration_minutes": 30, "specialists": [sam.pk]},
+        {"family": north_family.case_reference, "presenter": alice.pk, "duration_minutes": 30, "specialists": [sam.pk]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     item = session.items.get()
