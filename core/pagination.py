@@ -5,7 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import CharField, Count, Func, QuerySet, Window
+
+
+class ByCodePoint(Func):
+    """Order by a text column's code points, sorted after filtering rather than read from its index.
+
+    `counted_page` needs every matching row for its total, but PostgreSQL's planner
+    sees only the LIMIT and may walk a column's unique index in order, filtering as
+    it goes: on a county, 20,000 families read to keep the 200 a practitioner may
+    see (7 ms), where a bitmap of the user's indexes and a sort of those 200 takes
+    0.3 ms. A collation other than the index's makes the index useless for the
+    ORDER BY. For references made of ASCII letters, digits and hyphens, code-point
+    order is the order people expect (SQLite's default, BINARY, is the same).
+    """
+
+    template = "%(expressions)s COLLATE %(collation)s"
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        collation = '"C"' if connection.vendor == "postgresql" else "BINARY"
+        return super().as_sql(compiler, connection, collation=collation, **extra_context)
 
 
 def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[Any]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Team
 from core import audit
-from core.pagination import counted_page
+from core.pagination import ByCodePoint, counted_page
 from families.forms import FamilySearchForm
 from families.permissions import (
     care_leavers_visible_to,
@@ -62,7 +62,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
             families = families.open()
     else:
         families = families.open()
-    page = counted_page(families.order_by("case_reference"), request.GET.get("page"), PAGE_SIZE)
+    page = counted_page(families.order_by(ByCodePoint("case_reference")), request.GET.get("page"), PAGE_SIZE)
     return render(request, "families/family_list.html", {"form": form, "page_obj": page, "searched": bool(data)})
 
 
