@@ -63,6 +63,7 @@ class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
         help_texts = {
             "discussion_interval_days": "Families not discussed for this many days are shown as due.",
             "papers_deadline_working_days": "Papers uploaded after this are flagged late.",
+            "session_reminder_working_days": "0 sends it on the day, two hours before the session.",
         }
 
     def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:

@@ -88,6 +88,10 @@ def meeting_title(group: SupervisionGroup) -> str:
     return f"Group Case Supervision – {group.team.name}"
 
 
+# A session reminder set to 0 working days before goes this many hours before the start.
+SAME_DAY_REMINDER_HOURS = 2
+
+
 def reminder_rules(group: SupervisionGroup) -> list[ReminderRule]:
     return [
         # Everyone invited and not declined: the day-before nudge the evaluation asks for.
@@ -95,6 +99,9 @@ def reminder_rules(group: SupervisionGroup) -> list[ReminderRule]:
             "gcs-session",
             "start",
             offset_working_days=-group.session_reminder_working_days,
+            # 0 working days means on the day: two hours before, not at the start
+            # (a reminder due as the session begins arrives once it has begun).
+            offset_hours=-SAME_DAY_REMINDER_HOURS if group.session_reminder_working_days == 0 else 0,
             template="gcs_session_reminder",
             late_policy="skip",
         ),

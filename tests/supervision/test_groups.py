@@ -138,6 +138,17 @@ def test_new_reminder_rules_and_papers_deadline_reach_the_diarised_sessions(
     assert due.due_at == compute_due(anchor_at=morning, offset_working_days=-4)
 
 
+def test_a_session_reminder_set_to_0_working_days_goes_two_hours_before_the_session(
+    north_group: SupervisionGroup, upcoming_with_item: SupervisionSession, gina: User
+) -> None:
+    services.update_group(group=north_group, by=gina, session_reminder_working_days=0)
+    session = upcoming_with_item
+    session.refresh_from_db()
+    nudges = Reminder.objects.filter(meeting=session.meeting, key__endswith=":gcs-session", status="pending")
+    assert nudges.exists()
+    assert {r.due_at for r in nudges} == {session.start - dt.timedelta(hours=2)}
+
+
 def test_a_member_removed_stops_being_reminded_and_the_coordinator_is_warned(
     north_group: SupervisionGroup,
     upcoming_with_item: SupervisionSession,
