@@ -12,10 +12,11 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
@@ -23,9 +24,9 @@ from accounts.forms import AcceptInvitationForm, AuditFilterForm, InviteUserForm
 from accounts.models import AccountLock, Invitation, User
 from accounts.permissions import require_role_perm
 from core.models import AuditEvent
-from core.pagination import counted_page
+from core.pagination import LIST_PAGE_SIZE, counted_page
 
-USERS_PER_PAGE = 50
+USERS_PER_PAGE = LIST_PAGE_SIZE
 
 
 @login_required
@@ -34,18 +35,25 @@ def user_list(request: HttpRequest) -> HttpResponse:
     require_role_perm(request.user, "accounts.manage_users")
     active_locks = Prefetch("sign_in_locks", AccountLock.objects.active(), to_attr="active_locks")
     # A page of accounts at a time (a county has hundreds of staff): the prefetches read only its rows.
-    users = counted_page(
-        User.objects.prefetch_related("groups", "teams", active_locks).order_by("full_name", "email"),
-        request.GET.get("page"),
-        USERS_PER_PAGE,
-    )
+    query = request.GET.get("q", "").strip()[:100]
+    accounts = User.objects.prefetch_related("groups", "teams", active_locks)
+    if query:
+        accounts = accounts.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    users = counted_page(accounts.order_by("full_name", "email"), request.GET.get("page"), USERS_PER_PAGE)
     invitations = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")[:50]
     locked = AccountLock.objects.active().values("user_id")
     locked_users = list(User.objects.filter(pk__in=locked).prefetch_related(active_locks).order_by("full_name"))
     return render(
         request,
         "accounts/user_list.html",
-        {"users": users, "page_obj": users, "invitations": invitations, "locked_users": locked_users},
+        {
+            "users": users,
+            "page_obj": users,
+            "query": query,
+            "query_without_page": urlencode({"q": query}) if query else "",
+            "invitations": invitations,
+            "locked_users": locked_users,
+        },
     )
 
 

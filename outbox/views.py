@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.ical import summarise
+from core.pagination import LIST_PAGE_SIZE
 from core.secrets_in_text import mask_link_secrets
 from outbox.models import KeptEmail, OutboxMessage, OutboxStatus
 from outbox.permissions import (
@@ -48,7 +49,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         status = OutboxStatus.DEAD
     # The newest COUNT_LIMIT of a status are listed, so the page's own count is bounded too.
     rows = OutboxMessage.objects.filter(status=status).defer("text", "html", "calendar")[:COUNT_LIMIT]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = [(value, label, _count_up_to(value)) for value, label in OutboxStatus.choices]
     return render(
         request,

@@ -186,6 +186,23 @@ def test_the_users_page_lists_accounts_and_pending_invitations(client_for, ada, 
     assert factories.PASSWORD.encode() not in response.content
 
 
+def test_the_users_page_finds_an_account_by_name_or_email_and_pages_the_rest(client_for, ada, alice, bob) -> None:
+    for n in range(30):
+        factories.make_user(f"staff{n:02d}@example.gov.uk", full_name=f"Staff Member {n:02d}")
+    client = client_for(ada)
+    first = client.get(reverse("accounts:user_list")).content.decode()
+    assert first.count('<td class="govuk-table__cell">staff') + first.count(alice.email) <= 25
+    assert "page=2" in first
+    found = client.get(reverse("accounts:user_list"), {"q": "ALICE"}).content.decode()
+    assert alice.email in found and bob.email not in found
+    assert "1 account found" in found
+    by_email = client.get(reverse("accounts:user_list"), {"q": "staff07@"}).content.decode()
+    assert "Staff Member 07" in by_email and "Staff Member 08" not in by_email
+    # Paging a search keeps the search.
+    many = client.get(reverse("accounts:user_list"), {"q": "staff"}).content.decode()
+    assert "?q=staff&amp;page=2" in many
+
+
 def test_a_password_reset_email_goes_through_the_outbox_with_the_marking(alice) -> None:
     response = Client().post(reverse("account_reset_password"), {"email": alice.email})
     assert response.status_code == 302
