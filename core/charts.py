@@ -1,15 +1,18 @@
-"""Horizontal bar charts drawn as SVG from a figure's own numbers.
+"""Horizontal bar charts drawn as SVG from a figure's own numbers, and the figure they draw.
 
 A chart repeats its table for sighted readers; the table under it is what assistive
 technology reads (the SVG is aria-hidden). Every figures page draws its charts with
 `bars()` and the include `includes/_bar_chart.html`, so they look and behave alike.
+A `Figure` is one table (header and rows of plain values) that a page shows with its
+chart and offers as CSV (core.exports.csv_response).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 # Height of one bar of a chart, with its gap, in em.
 ROW_EM = 1.6
@@ -62,3 +65,34 @@ def bars(values: Sequence[tuple[str, object]], *, unit: str = "") -> Chart:
             for n, (label, v, raw) in enumerate(drawn)
         ]
     )
+
+
+@dataclass
+class Figure:
+    """One figure: its table, and which column the chart draws (a percentage or a count)."""
+
+    slug: str
+    title: str
+    description: str
+    header: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    chart_labels: tuple[int, ...] = (0,)
+    chart_value: int = -1
+    chart_unit: str = "%"
+    # Draw only the rows whose first column is this (the service-wide rows of a long table).
+    chart_only: str = ""
+    # Leave out of the chart the rows whose first column is this (a total that would dwarf the rest).
+    chart_except: str = ""
+
+    @property
+    def chart(self) -> Chart:
+        """The rows with a number to draw (only the `chart_only` rows when set), as bars."""
+        return bars(
+            [
+                (", ".join(str(r[i]) for i in self.chart_labels), r[self.chart_value])
+                for r in self.rows
+                if (not self.chart_only or r[0] == self.chart_only)
+                and not (self.chart_except and r[0] == self.chart_except)
+            ],
+            unit=self.chart_unit,
+        )

@@ -13,17 +13,21 @@ class FgcConfig(KinfolkApp):
         from django.urls import reverse
 
         from accounts.models import Role
-        from fgc.permissions import makes_referrals
+        from fgc.permissions import is_fgc_coordinator, makes_referrals
 
         if not (makes_referrals(user) or user.has_role(Role.FGC_COORDINATOR)):
             return []
-        return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
+        items = [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
+        if is_fgc_coordinator(user):  # the FGC manager too: the whole service; a coordinator, their own
+            items.append(NavItem("FGC figures", reverse("fgc:figures"), order=51))
+        return items
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, preparation, referrals
+        from fgc.demo import booking, conference, history, preparation, referrals
 
-        # Referrals, their family networks, the booked conference, then a held conference's plan.
-        return referrals.build() + preparation.build() + booking.build() + conference.build()
+        # Referrals, their family networks, the booked conference, a held conference's plan, then
+        # past referrals that ran their course (for the figures).
+        return referrals.build() + preparation.build() + booking.build() + conference.build() + history.build()
 
     def schedules(self) -> list[Declared]:
         import datetime as dt

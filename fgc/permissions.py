@@ -12,9 +12,11 @@ An object the user may not see answers 404; one they may see but not change, 403
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
@@ -78,3 +80,37 @@ def can_change_consent(user: Any, referral: Referral) -> bool:
 def prepares(user: Any, referral: Referral) -> bool:
     """Who changes the network, logs visits and records the children's views: the coordinator or the FGC manager."""
     return is_allocated_coordinator(user, referral) or is_fgc_manager(user)
+
+
+@dataclass(frozen=True)
+class FiguresScope:
+    """Whose referrals the FGC figures count: the whole service (no coordinator), or one coordinator's allocations."""
+
+    coordinator_id: int | None = None
+
+    @property
+    def whole_service(self) -> bool:
+        return self.coordinator_id is None
+
+    def referrals(self, path: str = "") -> Q:
+        """The referrals in scope, reached from another model along `path` (e.g. "conference__referral__")."""
+        return Q() if self.coordinator_id is None else Q(**{f"{path}coordinator_id": self.coordinator_id})
+
+
+def figures_scope(user: Any) -> FiguresScope:
+    """The FGC manager sees the whole service's figures; an FGC coordinator, those of their own allocations.
+
+    Why a coordinator sees figures at all: DESIGN.md gives them the referrals allocated to
+    them, and every number here is counted from those referrals, so the page shows nothing
+    they could not already open one referral at a time. What it adds is their own
+    timeliness (days to the first meeting and to the conference, conferences held before
+    the ICPC date), which they are asked to keep. Comparing coordinators, or the service as
+    a whole, stays with the FGC manager. The budget pots' sizes are not case data (the
+    coordinator sees what is left in each when requesting a package); the spend counted
+    against them is the coordinator's own referrals'. Everyone else: 404.
+    """
+    if is_fgc_manager(user):
+        return FiguresScope()
+    if is_fgc_coordinator(user):
+        return FiguresScope(coordinator_id=user.pk)
+    raise Http404

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import booking, conference, preparation, referrals, review, support
+from fgc.views import booking, conference, figures, preparation, referrals, review, support
 
 app_name = "fgc"
 
@@ -22,6 +22,8 @@ urlpatterns += [
     path("referrals/<int:pk>/first-meeting/", referrals.referral_baseline, name="referral_baseline"),
     path("referrals/<int:pk>/consent/", referrals.referral_consent, name="referral_consent"),
     path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures/<slug:slug>.csv", figures.figure_csv, name="figure_csv"),
 ]
 
 

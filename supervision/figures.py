@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from core import charts
+from core.charts import Figure
 from diary.workdays import working_hours_between
 from supervision.models import (
     Action,
@@ -36,34 +35,6 @@ from supervision.models import (
 
 PERIODS = {"3": 3, "6": 6, "12": 12}
 DEFAULT_PERIOD = "12"
-
-
-@dataclass
-class Figure:
-    """One figure: its table, and which column the chart draws (a percentage or a count)."""
-
-    slug: str
-    title: str
-    description: str
-    header: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
-    chart_labels: tuple[int, ...] = (0,)
-    chart_value: int = -1
-    chart_unit: str = "%"
-    # Draw only the rows whose first column is this (the service-wide rows of a long table).
-    chart_only: str = ""
-
-    @property
-    def chart(self) -> charts.Chart:
-        """The rows with a number to draw (only the `chart_only` rows when set), as bars."""
-        return charts.bars(
-            [
-                (", ".join(str(r[i]) for i in self.chart_labels), r[self.chart_value])
-                for r in self.rows
-                if not self.chart_only or r[0] == self.chart_only
-            ],
-            unit=self.chart_unit,
-        )
 
 
 def managed_groups(user: Any) -> list[SupervisionGroup]:

@@ -25,6 +25,7 @@ from fgc.models import (
     NetworkMember,
     Purpose,
     Recurrence,
+    Referral,
     ReferralReason,
     ReferrerDecision,
     Stage,
@@ -97,6 +98,12 @@ def _held(family: Family, nia: User, manager: User, fallback: User | None) -> Fa
         venue=venue,
         start=start,
         end=start + dt.timedelta(hours=3),
+    )
+    # The referral came in weeks before its conference (the services stamped today): the figures count the days.
+    Referral.objects.filter(pk=referral.pk).update(
+        received_at=start - dt.timedelta(days=35),
+        decided_at=start - dt.timedelta(days=33),
+        allocated_at=start - dt.timedelta(days=33),
     )
     everything = (Stage.INFORMATION, Stage.FAMILY_TIME, Stage.PLAN)
     plan = services.record_conference(

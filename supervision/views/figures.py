@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import audit
+from core.charts import Figure
+from core.exports import csv_response
 from core.models import AuditAction
 from supervision import forms
-from supervision.figures import DEFAULT_PERIOD, PERIODS, Figure, all_figures, managed_groups, may_see_figures
-from supervision.views.exports import csv_response
+from supervision.figures import DEFAULT_PERIOD, PERIODS, all_figures, managed_groups, may_see_figures
 
 
 def _figures(request: HttpRequest) -> tuple[forms.FiguresForm, str, list[Figure]]:

@@ -175,3 +175,9 @@ ENTRIES += [
     Entry("fgc:ambassador_request", kwargs=_child, method="POST", expect=NETWORK_POST),
     Entry("fgc:no_new_news", kwargs=_referral, expect=NETWORK_FORM),
 ]
+
+# -- figures (fgc.views.figures): the FGC manager the whole service, a coordinator (fern) their own allocations --
+ENTRIES += [
+    Entry("fgc:figures", expect=only(404, fern=200)),
+    Entry("fgc:figure_csv", kwargs=lambda w: {"slug": "reasons"}, expect=only(404, fern=200)),
+]
