@@ -60,6 +60,7 @@ class ItemSpec:
     by_when: dt.date | None = None
 
 
+NOT_STARTED = "The conference has not started yet: record it once it has been held."
 STAGE_FIELDS = ("information_sharing_started_at", "family_time_started_at", "plan_agreement_started_at", "ended_at")
 
 
@@ -94,6 +95,8 @@ def record_conference(
     conference = Conference.objects.select_for_update().select_related("referral").get(pk=conference.pk)
     if conference.status != ConferenceStatus.BOOKED:
         raise ValidationError(f"This conference is {conference.get_status_display().lower()}: it cannot be recorded.")
+    if conference.start > timezone.now():
+        raise ValidationError(NOT_STARTED)
     times = [information_sharing_started_at, family_time_started_at, plan_agreement_started_at, ended_at]
     _check_times(times)
     people = [a for a in attendance if a.stages]
