@@ -20,10 +20,11 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, preparation, referrals
+        from fgc.demo import booking, conference, preparation, referrals, stages
 
-        # Referrals, their family networks, the booked conference, then a held conference's plan.
-        return referrals.build() + preparation.build() + booking.build() + conference.build()
+        # Referrals, their family networks, the booked conference, a held conference's plan, then
+        # the stages those leave behind (one preparing, one at its review, one closed after its outcomes).
+        return referrals.build() + preparation.build() + booking.build() + conference.build() + stages.build()
 
     def schedules(self) -> list[Declared]:
         import datetime as dt
