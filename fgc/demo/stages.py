@@ -1,10 +1,11 @@
 """The stages the other demo builders leave behind them: one preparing, one at its review, one closed.
 
 The preparing referral (booking.build books the one prepared in preparation.build) has its
-first meeting diarised. The other two are past their conference: each goes through fgc's services (referral, allocation, the conference's record, the plan's
-PDF and circulation, the review, the outcomes, the closing) and is then dated back to when
-it happened, so the demo's timeline reads as a real caseload: referred about six weeks
-before the conference, reviewed about three months after it, outcomes on their due dates.
+first meeting diarised. The other two are past their conference: each goes through fgc's
+services (referral, allocation, the conference's record, the plan's PDF and circulation,
+the review, the outcomes, the closing) and is then dated back to when it happened, so the
+demo's timeline reads as a real caseload: referred about six weeks before the conference,
+reviewed about three months after it, outcomes on their due dates.
 """
 
 from __future__ import annotations
