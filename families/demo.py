@@ -103,6 +103,10 @@ FAMILIES = [
         [("Daria", 15, "Russian")],
     ),
     ("FS-2026-0204", "Jones", 1, None, "BRK", 4, [("Mason", 8, "English")]),
+    # Families whose Family Group Conference ran its course in the last months (fgc/demo/history.py).
+    ("FS-2026-0301", "Kowalski", 0, "practitioner@kinfolk.test", "DEN", 3, [("Lena", 9, "Polish")]),
+    ("FS-2026-0302", "Lewis", 0, "practitioner@kinfolk.test", "GRN", 4, [("Tyler", 13, "English")]),
+    ("FS-2026-0303", "Mensah", 1, "practitioner2@kinfolk.test", "HOL", 4, [("Ama", 6, "English")]),
 ]
 
 CARE_LEAVERS = [

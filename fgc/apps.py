@@ -23,11 +23,19 @@ class FgcConfig(KinfolkApp):
         return items
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, history, preparation, referrals
+        from fgc.demo import booking, conference, history, preparation, referrals, stages
 
-        # Referrals, their family networks, the booked conference, a held conference's plan, then
-        # past referrals that ran their course (for the figures).
-        return referrals.build() + preparation.build() + booking.build() + conference.build() + history.build()
+        # Referrals, their family networks, the booked conference, a held conference's plan,
+        # the stages those leave behind (one preparing, one at its review, one closed after its
+        # outcomes), then past referrals that ran their course (for the figures).
+        return (
+            referrals.build()
+            + preparation.build()
+            + booking.build()
+            + conference.build()
+            + stages.build()
+            + history.build()
+        )
 
     def schedules(self) -> list[Declared]:
         import datetime as dt

@@ -60,6 +60,7 @@ class ItemSpec:
     by_when: dt.date | None = None
 
 
+NOT_STARTED = "The conference has not started yet: record it once it has been held."
 STAGE_FIELDS = ("information_sharing_started_at", "family_time_started_at", "plan_agreement_started_at", "ended_at")
 
 
@@ -71,6 +72,14 @@ def _check_times(times: list[dt.datetime | None]) -> None:
         earlier, later = times[i - 1], times[i]
         if earlier is not None and later is not None and later <= earlier:
             raise ValidationError({STAGE_FIELDS[i]: "Each stage must start after the one before it."})
+
+
+def _check_recordable(conference: Conference) -> None:
+    """A booked conference, once it has started."""
+    if conference.status != ConferenceStatus.BOOKED:
+        raise ValidationError(f"This conference is {conference.get_status_display().lower()}: it cannot be recorded.")
+    if conference.start > timezone.now():
+        raise ValidationError(NOT_STARTED)
 
 
 @transaction.atomic
@@ -92,8 +101,7 @@ def record_conference(
 ) -> FamilyPlan:
     """Record a booked conference as held, with its plan; the referral is held too."""
     conference = Conference.objects.select_for_update().select_related("referral").get(pk=conference.pk)
-    if conference.status != ConferenceStatus.BOOKED:
-        raise ValidationError(f"This conference is {conference.get_status_display().lower()}: it cannot be recorded.")
+    _check_recordable(conference)
     times = [information_sharing_started_at, family_time_started_at, plan_agreement_started_at, ended_at]
     _check_times(times)
     people = [a for a in attendance if a.stages]

@@ -176,12 +176,17 @@ def record_outcome(
 
 
 def prompt_outcomes_due(*, today: dt.date | None = None) -> int:
-    """Email each coordinator once per outcome that has fallen due (names stay in Kinfolk)."""
+    """Email each coordinator once per referral and point (6 or 12 months) when its outcomes fall due.
+
+    One email for all the referral's children: it names the referral only, so one per child would say the same.
+    """
     sent = 0
+    prompted: set[tuple[int, int]] = set()
     for due in outcomes_due(plans_for_outcomes(), today=today):
         coordinator = due.referral.coordinator
-        if coordinator is None or not coordinator.is_active:
+        if coordinator is None or not coordinator.is_active or (due.referral.pk, due.months_after) in prompted:
             continue
+        prompted.add((due.referral.pk, due.months_after))
         enqueue_email(
             to=[coordinator.email],
             template="fgc_referral_update",
@@ -192,7 +197,7 @@ def prompt_outcomes_due(*, today: dt.date | None = None) -> int:
                 "detail": "Record where each child is living now.",
                 "link": settings.SITE_URL + reverse("fgc:referral_detail", kwargs={"pk": due.referral.pk}),
             },
-            idempotency_key=f"fgc:outcome-due:{due.referral.pk}:{due.child.pk}:{due.months_after}",
+            idempotency_key=f"fgc:outcome-due:{due.referral.pk}:{due.months_after}",
         )
         sent += 1
     return sent

@@ -137,7 +137,11 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Conference cancelled. The invitations have been withdrawn.")
             return redirect("fgc:referral_detail", pk=referral.pk)
-    return render(request, "fgc/booking/cancel.html", {"form": form, "referral": referral, "conference": conference})
+    with transaction.atomic():
+        audit.record_view(request, referral, page="fgc-booking-cancel")
+        return render(
+            request, "fgc/booking/cancel.html", {"form": form, "referral": referral, "conference": conference}
+        )
 
 
 @login_required

@@ -64,6 +64,9 @@ def conference_record(request: HttpRequest, pk: int) -> HttpResponse:
     if conference.status != ConferenceStatus.BOOKED:
         messages.info(request, "This conference has already been recorded.")
         return redirect("fgc:conference_detail", pk=conference.pk)
+    if conference.start > timezone.now():
+        messages.info(request, services.NOT_STARTED)
+        return redirect("fgc:conference_detail", pk=conference.pk)
     referral = conference.referral
     members = list(referral.network.exclude(invitation_status=InvitationStatus.NOT_INVITED).order_by("name"))
     form = ConferenceForm(
@@ -109,7 +112,9 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "attendance": list(
                     conference.attendance.select_related("member", "child", "professional").order_by("pk")
                 ),
-                "can_record": runs_conference(user, conference) and conference.status == ConferenceStatus.BOOKED,
+                "can_record": runs_conference(user, conference)
+                and conference.status == ConferenceStatus.BOOKED
+                and conference.start <= timezone.now(),
                 "can_letters": runs_conference(user, conference),
                 "packages": list(
                     SupportPackage.objects.filter(plan_item__plan__conference=conference)

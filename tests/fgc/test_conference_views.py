@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,3 +95,19 @@ def test_the_fgc_manager_may_read_and_record(client_for, conference, fay) -> Non
     assert client.get(reverse("fgc:conference_record", kwargs={"pk": conference.pk})).status_code == 200
     page = client.get(reverse("fgc:referral_detail", kwargs={"pk": conference.referral_id})).content.decode()
     assert reverse("fgc:conference_detail", kwargs={"pk": conference.pk}) in page
+
+
+def test_a_conference_is_recorded_only_once_it_has_started(client_for, conference, fern) -> None:
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    Conference.objects.filter(pk=conference.pk).update(start=tomorrow, end=tomorrow + dt.timedelta(hours=3))
+    conference.refresh_from_db()
+    client = client_for(fern)
+    detail_url = reverse("fgc:conference_detail", kwargs={"pk": conference.pk})
+    record_url = reverse("fgc:conference_record", kwargs={"pk": conference.pk})
+    assert client.get(record_url)["Location"] == detail_url
+    page = client.get(detail_url).content.decode()
+    assert "The conference has not started yet" in page and record_url not in page
+    with pytest.raises(ValidationError, match="has not started yet"):
+        record(conference, by=fern)
+    conference.refresh_from_db()
+    assert conference.status == ConferenceStatus.BOOKED and not FamilyPlan.objects.exists()

@@ -1,0 +1,39 @@
+"""The demo holds referrals in every stage, among them one at its review and one closed after its outcomes."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from fgc.models import FamilyPlan, Referral, ReferralStatus
+from fgc.services import review
+
+
+@pytest.mark.usefixtures("clamd")  # the whole demo runs, and the GCS demo uploads a paper, which is scanned
+def test_the_demo_has_referrals_in_every_stage_with_a_coherent_history(db) -> None:
+    call_command("demo", stdout=StringIO())
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
+
+    at_review = Referral.objects.get(status=ReferralStatus.REVIEW)
+    closed = Referral.objects.get(status=ReferralStatus.CLOSED)
+    for referral in (at_review, closed):
+        conference = referral.conferences.get()
+        plan = FamilyPlan.objects.get(conference=conference)
+        assert plan.pdf and plan.circulated_at and plan.reviewed_at
+        assert referral.allocated_at is not None and referral.key_date is not None
+        assert referral.received_at < referral.allocated_at < conference.start < plan.reviewed_at < timezone.now()
+        assert timezone.localtime(conference.start).date() < referral.key_date
+        assert all(item.progress for item in plan.items.all())
+    children = closed.children.count()
+    assert children and closed.outcomes.filter(months_after=12).count() == children
+    assert not at_review.outcomes.exists()
+    # Nothing is overdue: the daily prompt has nothing to send about them.
+    plans = list(FamilyPlan.objects.filter(conference__referral__in=[at_review, closed]))
+    assert review.outcomes_due(plans) == []
+
+    call_command("demo", stdout=StringIO())
+    assert Referral.objects.filter(status__in=[ReferralStatus.REVIEW, ReferralStatus.CLOSED]).count() == 2
+    assert Referral.objects.filter(status=ReferralStatus.PREPARING).count() == 1
