@@ -16,6 +16,7 @@ from accounts.models import User
 from core.localtime import local_datetime
 from diary.workdays import add_working_days
 from families.models import Family
+from fgc.demo.history import HISTORY_FAMILIES
 from fgc.models import (
     Budget,
     Conference,
@@ -45,6 +46,7 @@ def build() -> list[str]:
     nia, manager = users["fgc@kinfolk.test"], users["fgc.manager@kinfolk.test"]
     family = (
         Family.objects.filter(case_reference__startswith="FS-2026-0", fgc_referrals__isnull=True)
+        .exclude(case_reference__startswith=HISTORY_FAMILIES)
         .order_by("-case_reference")
         .first()
     )
