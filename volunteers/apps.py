@@ -74,6 +74,7 @@ class VolunteersConfig(KinfolkApp):
         return {
             "volunteers.request_fgc_ambassador": public.request_fgc_ambassador,
             "volunteers.match_summary": public.match_summary,
+            "volunteers.ambassador_availability": public.ambassador_availability,
         }
 
     def requires_second_factor(self, user: Any) -> bool:
