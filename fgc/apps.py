@@ -20,10 +20,11 @@ class FgcConfig(KinfolkApp):
         return [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, preparation, referrals
+        from fgc.demo import booking, conference, preparation, referrals, sessions
 
-        # Referrals, their family networks, the booked conference, then a held conference's plan.
-        return referrals.build() + preparation.build() + booking.build() + conference.build()
+        # Referrals, their family networks, the booked conference (with the child's preparation
+        # sessions), then a held conference's plan.
+        return referrals.build() + preparation.build() + booking.build() + sessions.build() + conference.build()
 
     def schedules(self) -> list[Declared]:
         import datetime as dt
