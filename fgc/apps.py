@@ -23,15 +23,17 @@ class FgcConfig(KinfolkApp):
         return items
 
     def build_demo(self) -> list[str]:
-        from fgc.demo import booking, conference, history, preparation, referrals, stages
+        from fgc.demo import booking, conference, history, preparation, referrals, sessions, stages
 
-        # Referrals, their family networks, the booked conference, a held conference's plan,
-        # the stages those leave behind (one preparing, one at its review, one closed after its
-        # outcomes), then past referrals that ran their course (for the figures).
+        # Referrals, their family networks, the booked conference (with the child's preparation
+        # sessions), a held conference's plan, the stages those leave behind (one preparing, one
+        # at its review, one closed after its outcomes), then past referrals that ran their
+        # course (for the figures).
         return (
             referrals.build()
             + preparation.build()
             + booking.build()
+            + sessions.build()
             + conference.build()
             + stages.build()
             + history.build()

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import booking, conference, figures, preparation, referrals, review, support
+from fgc.views import booking, conference, figures, preparation, referrals, review, sessions, support
 
 app_name = "fgc"
 
@@ -47,6 +47,14 @@ urlpatterns += [
         name="ambassador_request",
     ),
     path("referrals/<int:pk>/no-new-news/", preparation.no_new_news, name="no_new_news"),
+]
+
+# -- the child's preparation sessions with their FGC Ambassador (fgc.views.sessions) --
+urlpatterns += [
+    path("referrals/<int:pk>/children/<int:child_pk>/sessions/", sessions.child_sessions, name="child_sessions"),
+    path("referrals/<int:pk>/sessions/<int:session_pk>/move/", sessions.session_move, name="session_move"),
+    path("referrals/<int:pk>/sessions/<int:session_pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("referrals/<int:pk>/sessions/<int:session_pk>/outcome/", sessions.session_outcome, name="session_outcome"),
 ]
 
 urlpatterns += [

@@ -70,10 +70,14 @@ class VolunteersConfig(KinfolkApp):
 
     def provides(self) -> dict[str, Any]:
         from volunteers import public
+        from volunteers.demo import fgc as fgc_demo
 
         return {
             "volunteers.request_fgc_ambassador": public.request_fgc_ambassador,
             "volunteers.match_summary": public.match_summary,
+            "volunteers.ambassador_availability": public.ambassador_availability,
+            # Demo only: the FGC demo (built after ours) has its ambassador request matched.
+            "volunteers.demo_match_fgc_ambassador": fgc_demo.match_fgc_ambassador,
         }
 
     def requires_second_factor(self, user: Any) -> bool:

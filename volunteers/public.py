@@ -2,7 +2,9 @@
 
 An FGC coordinator asks for an FGC Ambassador for a child in one action; the
 request then waits on the coordinator's list like any other, and the FGC page shows
-how its match stands. Plain values in and out: the asking app imports nothing of ours.
+how its match stands; once the ambassador has said yes, the FGC plans the child's
+preparation sessions in the times they are free. Plain values in and out: the asking
+app imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from families.models import Child
-from volunteers.models import LIVE_MATCH_STATES, Match, VolunteerRequest, VolunteerRole
+from volunteers import availability
+from volunteers.models import LIVE_MATCH_STATES, Match, MatchState, VolunteerRequest, VolunteerRole
 from volunteers.services.requests import make_request
 
 
@@ -58,4 +61,38 @@ def match_summary(*, request_id: int) -> dict[str, Any] | None:
         "request_status": request.get_status_display(),
         "state": match.get_state_display() if match else "Waiting for a match",
         "volunteer_first_name": match.volunteer.first_name if match and match.is_live else "",
+    }
+
+
+# The volunteer has said yes: their time can be planned with. A proposal or an offer not yet
+# answered cannot (the volunteer may still decline).
+AGREED_STATES = (MatchState.ACCEPTED, MatchState.CONFIRMED, MatchState.INTRODUCED, MatchState.ACTIVE)
+
+
+def ambassador_availability(*, request_id: int) -> dict[str, Any] | None:
+    """When the FGC Ambassador matched to the request is free, to plan the child's preparation sessions.
+
+    None unless the request is an FGC Ambassador request whose live match the volunteer
+    has accepted. Otherwise:
+    - "volunteer_first_name": str;
+    - "email": str, the address the sessions' diary invites go to;
+    - "weekly_slots": [(day, part), ...], day 0 = Monday to 6 = Sunday, part 0 = morning,
+      1 = afternoon, 2 = evening (volunteers.availability);
+    - "away": [(first day, last day), ...], the dates away that end today or later.
+    Nothing else: not the volunteer's surname, phone, address, or why they are away.
+    """
+    match = (
+        Match.objects.filter(request_id=request_id, request__role=VolunteerRole.FGC, state__in=AGREED_STATES)
+        .select_related("volunteer")
+        .first()
+    )
+    if match is None:
+        return None
+    volunteer = match.volunteer
+    away = volunteer.absences.filter(ends_on__gte=timezone.localdate()).order_by("starts_on")
+    return {
+        "volunteer_first_name": volunteer.first_name,
+        "email": volunteer.email,
+        "weekly_slots": availability.slots_of(volunteer.availability),
+        "away": [(absence.starts_on, absence.ends_on) for absence in away],
     }

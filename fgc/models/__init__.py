@@ -2,7 +2,7 @@
 
 referral: the referral, triage and allocation.
 network: the family network, preparation visits, the child's voice.
-preparation: the no-new-news check of the referrer's report.
+preparation: the no-new-news check of the referrer's report; the child's sessions with their ambassador.
 conference: venues, conferences and reviews, stages, attendance, the family plan.
 support: Family Network Support Packages, budgets and approvals.
 outcomes: each child's outcome at 6 and 12 months.
@@ -21,7 +21,7 @@ from fgc.models.conference import (
 )
 from fgc.models.network import ChildVoice, InvitationStatus, NetworkMember, Participation, PreparationVisit
 from fgc.models.outcomes import Living, Outcome
-from fgc.models.preparation import NoNewNewsCheck
+from fgc.models.preparation import NoNewNewsCheck, PreparationSession, SessionStatus
 from fgc.models.referral import CoordinatorProfile, KeyDateKind, Referral, ReferralReason, ReferralStatus, Urgency
 from fgc.models.support import ApprovalStep, Budget, PackageStatus, Purpose, Recurrence, SupportPackage
 
@@ -44,6 +44,7 @@ __all__ = [
     "PackageStatus",
     "Participation",
     "PlanItem",
+    "PreparationSession",
     "PreparationVisit",
     "Purpose",
     "Recurrence",
@@ -51,6 +52,7 @@ __all__ = [
     "ReferralReason",
     "ReferralStatus",
     "ReferrerDecision",
+    "SessionStatus",
     "Stage",
     "SupportPackage",
     "Urgency",

@@ -30,6 +30,7 @@ from diary import services as diary
 from diary.models import MeetingKind, MeetingStatus
 from diary.services import AttendeeSpec
 from fgc.models import Conference, ConferenceKind, ConferenceStatus, Referral, ReferralStatus, Venue
+from fgc.services.child_sessions import flag_for_replanning
 
 COORDINATOR_BUSY = "The coordinator already has a conference booked at that time: choose another time."
 VENUE_BUSY = "The venue is already booked at that time: choose another time or venue."
@@ -150,6 +151,8 @@ def book(
             conference.save(update_fields=["meeting"])
             referral.status = ReferralStatus.BOOKED
             referral.save()
+            # Sessions planned for an earlier, cancelled booking may not fit this one.
+            flag_for_replanning(conference=conference)
             audit.record(action=AuditAction.CREATE, obj=conference, detail={"venue": venue.pk})
     except IntegrityError as exc:
         raise _refused_by_database(exc) from exc
@@ -203,6 +206,8 @@ def rebook(
                     location=_where(venue),
                     reason="The conference has moved.",
                 )
+            # The child's preparation sessions that no longer fall before it are flagged for re-planning.
+            flag_for_replanning(conference=conference)
             audit.record(action=AuditAction.UPDATE, obj=conference, detail={"moved": True, "venue": venue.pk})
     except IntegrityError as exc:
         raise _refused_by_database(exc) from exc

@@ -19,7 +19,15 @@ from core.models import AuditAction
 from core.pdf import render_pdf
 from fgc import booking_selectors
 from fgc.forms_booking import BookingForm, CancelForm, VenueForm
-from fgc.models import Conference, InvitationStatus, NetworkMember, Referral, ReferralStatus, Venue
+from fgc.models import (
+    Conference,
+    InvitationStatus,
+    NetworkMember,
+    PreparationSession,
+    Referral,
+    ReferralStatus,
+    Venue,
+)
 from fgc.permissions import get_referral_for_user, is_allocated_coordinator, is_fgc_manager, sees_network
 from fgc.services import booking as services
 from fgc.views import user_of
@@ -97,6 +105,15 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Conference booked for {timezone.localtime(start):%-d %B %Y, %H:%M}.")
             if services.is_after_key_date(referral, start):
                 messages.warning(request, "The conference is after the date it should precede.")
+            to_replan = (
+                PreparationSession.objects.planned().filter(voice__referral=referral, needs_replanning=True).count()
+            )
+            if to_replan:
+                messages.warning(
+                    request,
+                    f"{to_replan} of the children's preparation sessions no longer fall a working day before "
+                    "the conference: re-plan them on the preparation page.",
+                )
             return redirect("fgc:referral_detail", pk=referral.pk)
     around = _around(request, form, conference)
     chosen = form.cleaned_data["day"] if form.is_bound and form.is_valid() else None

@@ -25,6 +25,7 @@ from families.models import Child
 from fgc import forms, selectors
 from fgc.models import ChildVoice, NetworkMember, Referral
 from fgc.permissions import get_referral_for_user, prepares, sees_network
+from fgc.services import child_sessions
 from fgc.services import preparation as services
 from fgc.views import user_of
 
@@ -62,6 +63,7 @@ def preparation(request: HttpRequest, pk: int) -> HttpResponse:
                 "child": child,
                 "voice": found.voices.get(child.pk),
                 "match": services.ambassador_match(found.voices[child.pk]) if child.pk in found.voices else None,
+                "sessions": child_sessions.sessions_state(referral=referral, voice=found.voices.get(child.pk)),
             }
             for child in found.children
         ]

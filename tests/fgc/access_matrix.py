@@ -12,19 +12,23 @@ gets 403 (they know it exists, not its network), everyone else 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from fgc.models import (
     Budget,
+    ChildVoice,
     ConferenceAttendance,
     ConferenceStatus,
     FamilyPlan,
     NetworkMember,
     PlanItem,
+    PreparationSession,
     Stage,
     SupportPackage,
 )
@@ -72,6 +76,12 @@ def setup(world: SimpleNamespace) -> None:
         details=preparation.MemberDetails(name="Grace Gran", relationship="Maternal grandmother"),
     )
     world.fgc_child = world.north_family.children.first()
+    # A preparation session with the child (plain data: no ambassador or conference is needed to reach its pages).
+    voice = ChildVoice.objects.create(referral=world.fgc_referral, child=world.fgc_child)
+    start = timezone.now() + dt.timedelta(days=3)
+    world.fgc_session = PreparationSession.objects.create(
+        voice=voice, start=start, end=start + dt.timedelta(hours=1), planned_by=world.fern
+    )
 
 
 def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
@@ -180,4 +190,18 @@ ENTRIES += [
 ENTRIES += [
     Entry("fgc:figures", expect=only(404, fern=200)),
     Entry("fgc:figure_csv", kwargs=lambda w: {"slug": "reasons"}, expect=only(404, fern=200)),
+]
+
+
+def _session(w: Any) -> dict[str, int]:
+    return {"pk": w.fgc_referral.pk, "session_pk": w.fgc_session.pk}
+
+
+# -- the child's preparation sessions (fgc.views.sessions): read as the network, changed by the coordinator --
+ENTRIES += [
+    Entry("fgc:child_sessions", kwargs=_child, expect=NETWORK_READ),
+    Entry("fgc:session_move", kwargs=_session, expect=NETWORK_FORM),
+    Entry("fgc:session_cancel", kwargs=_session, expect=NETWORK_FORM),
+    # Not started yet: the service refuses and the coordinator is sent back to the sessions.
+    Entry("fgc:session_outcome", kwargs=_session, method="POST", data={"held": "yes"}, expect=NETWORK_POST),
 ]

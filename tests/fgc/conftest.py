@@ -6,6 +6,7 @@ Also an allocated referral ready for preparation, and a stand-in for the volunte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,10 +37,15 @@ def allocated_referral(alice: User, fay: User, fern: User, north_family: Family)
 
 @dataclass
 class FakeScheme:
-    """The volunteer scheme's two provided services, as their contract says, remembering each request."""
+    """The volunteer scheme's provided services, as their contract says, remembering each request.
+
+    `availability`: what `volunteers.ambassador_availability` answers once the volunteer has
+    accepted (None until then, as for a proposal or an offer).
+    """
 
     requests: list[dict[str, Any]] = field(default_factory=list)
     state: str = "proposed"
+    availability: dict[str, Any] | None = None
 
     def request_fgc_ambassador(
         self,
@@ -68,6 +74,21 @@ class FakeScheme:
             return None
         return {"state": self.state, "volunteer_first_name": "Sam", "reference": f"VR-{request_id}"}
 
+    def ambassador_availability(self, *, request_id: int) -> dict[str, Any] | None:
+        if request_id <= 9000 or request_id > 9000 + len(self.requests):
+            return None
+        return self.availability
+
+    def accept(self, *, slots: Sequence[tuple[int, int]], away: Sequence[tuple[dt.date, dt.date]] = ()) -> None:
+        """The volunteer matched accepts: their free times become visible to the FGC."""
+        self.state = "accepted"
+        self.availability = {
+            "volunteer_first_name": "Sam",
+            "email": "sam.ambassador@example.org",
+            "weekly_slots": list(slots),
+            "away": list(away),
+        }
+
 
 @pytest.fixture
 def volunteer_scheme(monkeypatch: pytest.MonkeyPatch) -> FakeScheme:
@@ -79,6 +100,7 @@ def volunteer_scheme(monkeypatch: pytest.MonkeyPatch) -> FakeScheme:
         lambda: {
             "volunteers.request_fgc_ambassador": scheme.request_fgc_ambassador,
             "volunteers.match_summary": scheme.match_summary,
+            "volunteers.ambassador_availability": scheme.ambassador_availability,
         },
     )
     return scheme

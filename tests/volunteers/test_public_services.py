@@ -56,3 +56,38 @@ def test_the_summary_names_only_a_live_matchs_volunteer(alice, north_family) -> 
     Match.objects.filter(pk=match.pk).update(state=MatchState.ENDED, ending_reason="goals_met")
     assert summary(request_id=request.pk)["volunteer_first_name"] == ""
     assert summary(request_id=10**6) is None
+
+
+def test_the_ambassadors_free_times_show_only_once_they_accept_and_say_nothing_else(alice, vic, north_family) -> None:
+    import datetime as dt
+
+    from tests.volunteers.factories import make_request, make_volunteer
+    from tests.volunteers.lifecycle_helpers import match_at
+    from volunteers import availability
+    from volunteers.models import Absence
+
+    free = availability.mask_of([(0, 2), (5, 0)])
+    rosa = make_volunteer(first_name="Rosa", last_name="Private", phone="07700 900999", availability=free)
+    today = timezone.localdate()
+    Absence.objects.create(volunteer=rosa, starts_on=today - dt.timedelta(days=9), ends_on=today - dt.timedelta(days=2))
+    Absence.objects.create(
+        volunteer=rosa, starts_on=today + dt.timedelta(days=3), ends_on=today + dt.timedelta(days=5), note="Surgery"
+    )
+    request = make_request(requested_by=alice, family=north_family, role=VolunteerRole.FGC)
+    times = registry.provided("volunteers.ambassador_availability")
+    assert times is not None
+    match = match_at(MatchState.OFFERED, coordinator=vic, request=request, volunteer=rosa)
+    assert times(request_id=request.pk) is None  # offered, not yet accepted
+    Match.objects.filter(pk=match.pk).update(state=MatchState.ACCEPTED)
+    found = times(request_id=request.pk)
+    assert found == {
+        "volunteer_first_name": "Rosa",
+        "email": rosa.email,
+        "weekly_slots": [(0, 2), (5, 0)],
+        "away": [(today + dt.timedelta(days=3), today + dt.timedelta(days=5))],
+    }
+    assert "Private" not in str(found) and "Surgery" not in str(found) and "07700" not in str(found)
+    # Another role's request is not the FGC's to ask about.
+    other = make_request(requested_by=alice, family=north_family)
+    Match.objects.create(request=other, volunteer=make_volunteer(), state=MatchState.ACTIVE)
+    assert times(request_id=other.pk) is None
