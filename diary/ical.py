@@ -254,6 +254,24 @@ def series_rdates(series: MeetingSeries, meetings: Iterable[Meeting]) -> list[dt
     return sorted(moment for value in series.rdates if (moment := dt.datetime.fromisoformat(value)) not in cancelled)
 
 
+@dataclass(frozen=True)
+class Recurrence:
+    """What a master event's RRULE, EXDATE and RDATE say, when it is not the series' own (see rule_until)."""
+
+    rrule: str
+    exdates: Sequence[dt.datetime]
+    rdates: Sequence[dt.datetime]
+
+
+def rule_until(rrule: str, until: dt.datetime) -> str:
+    """The RRULE value ending at `until`, inclusive (RFC 5545: in UTC when DTSTART has a TZID); no COUNT."""
+    value = f"UNTIL={until.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    parts = [part for part in rrule.split(";") if part and part.split("=", 1)[0].upper() != "COUNT"]
+    if any(part.split("=", 1)[0].upper() == "UNTIL" for part in parts):
+        return ";".join(value if part.split("=", 1)[0].upper() == "UNTIL" else part for part in parts)
+    return ";".join([*parts, value])
+
+
 def is_exception(series: MeetingSeries, meeting: Meeting) -> bool:
     """Whether an instance differs from what the master event says about it."""
     if meeting.is_cancelled:
@@ -267,18 +285,26 @@ def is_exception(series: MeetingSeries, meeting: Meeting) -> bool:
     )
 
 
-def _series_master(series: MeetingSeries, meetings: Sequence[Meeting], *, stamp: dt.datetime | None) -> Event:
+def _series_master(
+    series: MeetingSeries,
+    meetings: Sequence[Meeting],
+    *,
+    stamp: dt.datetime | None,
+    recurrence: Recurrence | None = None,
+) -> Event:
+    if recurrence is None:
+        recurrence = Recurrence(series.rrule, series_exdates(series, meetings), series_rdates(series, meetings))
     event = Event()
     event.add("uid", series.uid)
     event.add("sequence", series.sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
     event.add("dtstart", _ical_time(series.dtstart))
     event.add("dtend", _ical_time(series.dtend))
-    event.add("rrule", vRecur.from_ical(series.rrule))
+    event.add("rrule", vRecur.from_ical(recurrence.rrule))
     # One property per date: Outlook and ical.js read repeated EXDATE/RDATE lines alike.
-    for moment in series_exdates(series, meetings):
+    for moment in recurrence.exdates:
         event.add("exdate", _ical_time(moment))
-    for moment in series_rdates(series, meetings):
+    for moment in recurrence.rdates:
         event.add("rdate", _ical_time(moment))
     title = series.title
     kind = series.get_kind_display()
@@ -308,13 +334,19 @@ def build_series_request(
     *,
     recipient: MeetingAttendee | None = None,
     stamp: dt.datetime | None = None,
+    recurrence: Recurrence | None = None,
+    rsvp: bool = True,
 ) -> Calendar:
     """METHOD:REQUEST for the whole series: the master and every exception (RFC 5546 §3.2.2.1).
 
     `attendees` are the series' attendees, one row per person (any meeting's row).
+    With `recurrence`, the master names those instants instead of the series' own
+    and `meetings` are the instances it keeps: a series ended early for someone
+    taken off it (their past dates, as Outlook's own "end by" update leaves them),
+    with nothing to answer (`rsvp=False`).
     """
     cal = _calendar("REQUEST")
-    master = _series_master(series, meetings, stamp=stamp)
+    master = _series_master(series, meetings, stamp=stamp, recurrence=recurrence)
     events = [master]
     for meeting in meetings:
         if is_exception(series, meeting):
@@ -326,7 +358,7 @@ def build_series_request(
         event.add("transp", "OPAQUE")
         event.add("organizer", organiseraddress(series))
         for attendee in visible_attendees(attendees, recipient):
-            event.add("attendee", attendeeaddress(attendee))
+            event.add("attendee", attendeeaddress(attendee, rsvp=rsvp))
         event.add("x-microsoft-cdo-busystatus", "BUSY")
         event.add("x-microsoft-cdo-intendedstatus", "BUSY")
         cal.add_component(event)

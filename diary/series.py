@@ -6,7 +6,9 @@ and reaches each attendee as one METHOD:REQUEST holding the master event
 goes through diary.services as usual and is sent as an exception (the meeting's
 VEVENT carries the series' UID and its RECURRENCE-ID); a change to many (people
 added or removed, every meeting from a date moved or cancelled) raises the
-series' SEQUENCE and sends the whole series again: one email per person.
+series' SEQUENCE and sends the whole series again: one email per person. A
+person taken off the dates to come is sent the series ended after the past
+dates they were invited to (RRULE UNTIL), so those stay in their calendar.
 
 SEQUENCE: the master carries the series' SEQUENCE; every meeting's own
 SEQUENCE is kept at least the series' (raised with it), and a meeting changed
@@ -19,11 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -55,6 +59,29 @@ def expand(series: MeetingSeries) -> list[dt.datetime]:
     moments = {moment.astimezone(dt.UTC) for moment in rule} - excluded
     moments |= {dt.datetime.fromisoformat(value).astimezone(dt.UTC) for value in series.rdates}
     return sorted(moments)
+
+
+def recurrence_up_to(series: MeetingSeries, kept: Collection[dt.datetime]) -> ical.Recurrence:
+    """RRULE, EXDATE and RDATE that name exactly the instants `kept` (recurrence ids): the series ended early.
+
+    UNTIL is the last kept instant the rule gives (inclusive); every instant of
+    the rule up to it that is not kept (and DTSTART, which RFC 5545 counts as an
+    instance) is an EXDATE, and every kept instant the rule does not give an
+    RDATE. So dates moved earlier or later, cancelled or left out come out right
+    whatever their order.
+    """
+    wanted = {moment.astimezone(dt.UTC) for moment in kept}
+    rule = rrulestr(f"RRULE:{series.rrule}", dtstart=series.dtstart.astimezone(LONDON))
+    by_rule = {moment.astimezone(dt.UTC) for moment in rule}
+    in_rule = sorted(wanted & by_rule)
+    first = series.dtstart.astimezone(dt.UTC)
+    until = in_rule[-1] if in_rule else first
+    candidates = {moment for moment in by_rule if moment <= until} | {first}
+    return ical.Recurrence(
+        rrule=ical.rule_until(series.rrule, until),
+        exdates=sorted(candidates - wanted),
+        rdates=sorted(wanted - by_rule),
+    )
 
 
 def _iso(moments: Sequence[dt.datetime]) -> list[str]:
@@ -201,6 +228,79 @@ def _send_series_removed(series: MeetingSeries, meetings: Sequence[Meeting], att
     )
 
 
+def _send_series_ended(
+    series: MeetingSeries,
+    kept: Sequence[Meeting],
+    listed: Sequence[MeetingAttendee],
+    recipient: MeetingAttendee,
+    taken_off: Sequence[Meeting],
+) -> None:
+    """The series ended after the past dates `kept`, for someone taken off the dates to come.
+
+    A METHOD:REQUEST, not a CANCEL: the master's RRULE ends (UNTIL) at the last
+    date kept, dates after it are neither EXDATE nor RDATE, and only the kept
+    dates' exceptions are sent, so calendars drop the dates to come and keep the
+    past ones (what Outlook sends when an organiser sets an earlier end date).
+    The master carries the series' SEQUENCE, just raised, so above any master
+    the person holds; each kept date's exception carries its meeting's own,
+    never below their copy of that date (meetings' SEQUENCEs only rise). Nobody
+    else's SEQUENCE moves, and a later change (an undo) is higher again.
+    """
+    recurrence = recurrence_up_to(series, [m.recurrence_id for m in kept if m.recurrence_id is not None])
+    enqueue_email(
+        to=[recipient.email],
+        template="meeting_series_ended",
+        context={
+            "series_summary": _summary(series),
+            "recipient_name": recipient.name if recipient.is_staff_attendee else "",
+            "kept": len(kept),
+            "last_kept": kept[-1].start,
+            "dates": [m.start for m in taken_off],
+            "link": series.link_url,
+        },
+        idempotency_key=f"series:{series.uid}:seq{series.sequence}:ended:{recipient.email.lower()}",
+        calendar=ical.build_series_request(
+            series, kept, listed, recipient=recipient, recurrence=recurrence, rsvp=False
+        ),
+    )
+
+
+def _send_removals(
+    series: MeetingSeries,
+    meetings: Sequence[Meeting],
+    removed: Mapping[str, MeetingAttendee],
+    taken_off: Mapping[str, Sequence[Meeting]],
+    now: dt.datetime,
+) -> None:
+    """Tell each person taken off: the series ended after their past dates, or one CANCEL if they have none.
+
+    Someone still invited to a date to come (a session's guest, say) is not
+    taken off the series: the updated series that `_resend` sends them says it.
+    """
+    past = {m.pk: m for m in meetings if not m.is_cancelled and m.end < now and m.recurrence_id is not None}
+    future = [m.pk for m in meetings if not m.is_cancelled and m.end >= now]
+    rows = list(
+        MeetingAttendee.objects.current()
+        .filter(Q(meeting_id__in=list(past)) | Q(meeting_id__in=future, email__in=list(removed)))
+        .order_by("pk")
+    )
+    still_invited = {r.email.lower() for r in rows if r.meeting_id not in past}
+    rows = [r for r in rows if r.meeting_id in past]
+    for email, row in removed.items():
+        if email in still_invited:
+            continue
+        mine = {r.meeting_id for r in rows if r.email.lower() == email}
+        if not mine:
+            _send_series_removed(series, meetings, row)
+            continue
+        listed: dict[str, MeetingAttendee] = {}
+        for other in rows:
+            if other.meeting_id in mine:
+                listed.setdefault(other.email.lower(), other)
+        kept = sorted((past[pk] for pk in mine), key=lambda m: m.start)
+        _send_series_ended(series, kept, list(listed.values()), listed[email], taken_off.get(email, ()))
+
+
 def _raise_sequence(series: MeetingSeries) -> None:
     series.sequence += 1
     series.save(update_fields=["sequence", "updated_at"])
@@ -244,8 +344,10 @@ def set_series_attendees(
 ) -> int:
     """Make every meeting to come of the series invite exactly `attendees`; returns meetings changed.
 
-    People added or restored get the whole series; people taken off get one
-    CANCEL of the series; nobody else is sent anything unless the list changed.
+    People added or restored get the whole series; people taken off get the
+    series ended after the past dates they were invited to (one REQUEST), or one
+    CANCEL of the series when they have none; nobody else is sent anything
+    unless the list changed.
     `keep` names, per meeting id, addresses invited to that meeting alone (a
     session's guests): they are left as they are.
     """
@@ -263,6 +365,8 @@ def set_series_attendees(
     new_rows: list[MeetingAttendee] = []
     restored: list[int] = []
     removed: dict[str, MeetingAttendee] = {}
+    taken_off: dict[str, list[Meeting]] = {}
+    taken_off_rows: list[int] = []
     changed_meetings: set[int] = set()
     for meeting in meetings:
         existing = rows[meeting.pk]
@@ -277,6 +381,8 @@ def set_series_attendees(
         for email, row in existing.items():
             if row.removed_at is None and email not in wanted and email not in keep.get(meeting.pk, ()):
                 removed.setdefault(email, row)
+                taken_off.setdefault(email, []).append(meeting)
+                taken_off_rows.append(row.pk)
                 changed_meetings.add(meeting.pk)
     if not changed_meetings:
         return 0
@@ -284,12 +390,11 @@ def set_series_attendees(
     MeetingAttendee.objects.filter(pk__in=restored).update(
         removed_at=None, response=AttendeeResponse.NEEDS_ACTION, responded_at=None, response_sequence=None
     )
-    MeetingAttendee.objects.filter(meeting__in=meetings, email__in=list(removed), removed_at__isnull=True).update(
-        removed_at=now
-    )
-    Reminder.objects.filter(meeting__in=meetings, recipient_email__in=list(removed), status="pending").update(
-        status="withdrawn", processed_at=now
-    )
+    # Only the rows decided above: a meeting that keeps someone (`keep`) keeps their place and reminders.
+    MeetingAttendee.objects.filter(pk__in=taken_off_rows).update(removed_at=now)
+    if taken_off:
+        withdrawn = reduce(or_, (Q(recipient_email=email, meeting__in=dates) for email, dates in taken_off.items()))
+        Reminder.objects.filter(withdrawn, status="pending").update(status="withdrawn", processed_at=now)
     added_rows = new_rows + list(MeetingAttendee.objects.filter(pk__in=restored))
     Reminder.objects.bulk_create(
         bulk_meeting_reminders(meetings, added_rows),
@@ -304,8 +409,8 @@ def set_series_attendees(
         detail={"attendees_added": len({r.email for r in added_rows}), "attendees_removed": len(removed)},
     )
     all_meetings = list(series.meetings.select_related("organiser", "team").order_by("start"))
-    for row in removed.values():
-        _send_series_removed(series, all_meetings, row)
+    if removed:
+        _send_removals(series, all_meetings, removed, taken_off, now)
     _resend(series)
     return len(changed_meetings)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,6 +17,8 @@ from diary.workdays import is_bank_holiday
 from outbox.models import OutboxMessage
 from supervision import services
 from supervision.models import Discipline, SupervisionGroup, SupervisionSession
+from supervision.services import membership
+from supervision.services.common import invitees
 from supervision.services.series import cancel_sessions_from, move_sessions_from
 from supervision.tasks import run_pending_membership_changes
 from tests.ical_series import exception_in_all_parsers, series_in_all_parsers
@@ -152,3 +155,51 @@ def test_cancelling_every_date_still_to_come_tells_everyone_even_when_earlier_da
     update = _latest(alice.email)
     assert update.calendar_method == "REQUEST"
     assert update.calendar.count("EXDATE") + update.calendar.count("RDATE") >= 5
+
+
+def test_a_member_taken_off_after_sessions_have_passed_keeps_them_and_undo_brings_the_rest_back(
+    north_group: SupervisionGroup, gina: User, alice: User, sam: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created, _holiday = _diarise_over_a_bank_holiday(north_group, gina)
+    # The first session (the series' DTSTART) cancelled, the second moved on its own; the third is the
+    # day the bank holiday's session moved to (an RDATE). All three are over when sam is taken off.
+    services.cancel_session(session=created[0], by=gina, reason="Training day")
+    new_start = created[1].start + dt.timedelta(hours=3)
+    services.move_session(session=created[1], by=gina, start=new_start, end=new_start + dt.timedelta(hours=2))
+    for session in created:
+        session.refresh_from_db()
+    now = created[2].end + dt.timedelta(hours=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    before = {p.email: OutboxMessage.objects.filter(to__icontains=p.email).count() for p in (sam, alice, gina)}
+    everyone_before = OutboxMessage.objects.count()
+
+    removal = services.remove_member(member=north_group.members.get(user=sam), by=gina)
+    run_pending_membership_changes()
+    # One email to sam, and the updated series to each of the others as before.
+    assert OutboxMessage.objects.filter(to__icontains=sam.email).count() == before[sam.email] + 1
+    assert OutboxMessage.objects.count() - everyone_before == 1 + len(invitees(north_group))
+    ended = OutboxMessage.objects.filter(to__icontains=sam.email).latest("pk")
+    assert (ended.template, ended.calendar_method) == ("meeting_series_ended", "REQUEST")
+    views = series_in_all_parsers(ended.calendar)
+    past = created[1:3]
+    assert [(o.start, o.end) for o in views["vobject"]["occurrences"]] == [
+        (s.start.astimezone(dt.UTC), s.end.astimezone(dt.UTC)) for s in past
+    ]
+    assert new_start in {o.start for o in views["vobject"]["occurrences"]}
+    assert created[0].start.astimezone(dt.UTC) not in {o.recurrence_id for o in views["ical.js"]["occurrences"]}
+    assert "RDATE" in ended.calendar and "The 2 past meetings you were invited to" in ended.text
+    for person in (alice, gina):
+        assert OutboxMessage.objects.filter(to__icontains=person.email).count() == before[person.email] + 1
+        theirs = series_in_all_parsers(_latest(person.email).calendar)["ical.js"]
+        assert [(o.start, o.end) for o in theirs["occurrences"]] == _kinfolk_view(north_group)
+
+    # Undo: sam is sent the whole series again, newer than the one that ended, with the sessions to come.
+    membership.restore_member(change=removal.change, by=gina)
+    run_pending_membership_changes()
+    back = _latest(sam.email)
+    assert back.pk != ended.pk and back.template == "meeting_series"
+    restored = series_in_all_parsers(back.calendar)
+    assert restored["icalendar"]["sequence"] > views["icalendar"]["sequence"]
+    seen = [(o.start, o.end) for o in restored["ical.js"]["occurrences"]]
+    assert seen == _kinfolk_view(north_group)
+    assert [start for start, _end in seen if start > now] == [s.start.astimezone(dt.UTC) for s in created[3:]]
