@@ -132,9 +132,11 @@ TESTS: dict[str, Target] = {
             "tests/core/test_upload_limits.py",
             "tests/core/test_upload_rules.py",
             "tests/core/test_uploads.py",
+            "tests/core/test_upload_images.py",
             "tests/supervision/test_uploading_papers.py",
         ]
     ),
+    "core/uploads/images.py": Target(["tests/core/test_upload_images.py", "tests/volunteers/test_receipt_photos.py"]),
     "core/uploads/pdf.py": Target(
         ["tests/core/test_pdf_rules.py", "tests/core/test_upload_rules.py", "tests/core/test_uploads.py"]
     ),

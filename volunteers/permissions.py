@@ -12,17 +12,19 @@ An object the user may not see answers 404; one they may see but not change, 403
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 from accounts.permissions import is_active_user
 from families.permissions import care_leavers_visible_to, families_visible_to
-from volunteers.models import Match, MatchState, Volunteer, VolunteerRequest
+from volunteers.models import Contact, Match, MatchState, Volunteer, VolunteerRequest
 
 
 def runs_scheme(user: Any) -> bool:
@@ -110,6 +112,25 @@ VOLUNTEER_SEES_STATES = (
 
 def get_match_for_user(user: Any, pk: int) -> Match:
     return get_object_or_404(matches_visible_to(user).select_related("request", "volunteer"), pk=pk)
+
+
+# -- a volunteer's own contacts, for their expenses ----------------------------------------
+
+
+def get_own_contacts(user: Any, pks: Collection[int]) -> list[Contact]:
+    """The volunteer's own contacts with these ids, whatever their match's state now; 404 if any is not.
+
+    The miles of a contact are the volunteer's to claim after the match has ended:
+    a contact's date, kind and miles say nothing of the family.
+    """
+    volunteer = volunteer_of(user)
+    if volunteer is None or not pks:
+        raise Http404
+    wanted = set(pks)
+    own = list(Contact.objects.filter(pk__in=wanted, match__volunteer=volunteer))
+    if len(own) != len(wanted):
+        raise Http404
+    return own
 
 
 # Rules for templates ({% has_perm %}) and for code that holds an object already.

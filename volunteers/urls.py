@@ -87,6 +87,7 @@ urlpatterns += [
     path("portal/offers/<int:pk>/accept/", portal_views.offer_accept, name="offer_accept"),
     path("portal/offers/<int:pk>/decline/", portal_views.offer_decline, name="offer_decline"),
     path("portal/expenses/claim/", expense_views.expense_claim, name="expense_claim"),
+    path("portal/expenses/claim/contacts/", expense_views.expense_claim_contacts, name="expense_claim_contacts"),
     path("expenses/", expense_views.expense_queue, name="expense_queue"),
     path("expenses/<int:pk>/decide/", expense_views.expense_decide, name="expense_decide"),
     path("expenses/<int:pk>/receipt/", expense_views.expense_receipt, name="expense_receipt"),

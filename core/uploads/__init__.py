@@ -1,10 +1,14 @@
 """Upload validation by content, malware scanning, and private storage under generated names.
 
-Used by every app that accepts documents (GCS papers now, FGC and volunteers
-later). A file is accepted only when its bytes are a PDF, a Word .docx or an
-OpenDocument text file, whatever its name says, ClamAV finds nothing in it, and
-its structure carries nothing active (core/uploads/pdf.py, core/uploads/office.py).
-Everything is refused with a message the user can act on, before anything is stored.
+Used by every app that accepts files (GCS papers, volunteers' receipts). A file is
+accepted only when its bytes are one of the kinds the caller allows, whatever its
+name says, ClamAV finds nothing in it, and its structure checks out: documents
+(a PDF, a Word .docx or an OpenDocument text file) carry nothing active
+(core/uploads/pdf.py, core/uploads/office.py); photos (JPEG, PNG) decode in full
+and are stored re-encoded, without their EXIF metadata (core/uploads/images.py).
+A name that says the file is a photo must hold that photo, and a photo must not
+be named as a document. Everything is refused with a message the user can act
+on, before anything is stored.
 
 The name the user gave is kept only as a display name for the caller to store
 beside the record; the stored file's name is generated, and neither log lines
@@ -19,31 +23,55 @@ import logging
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 
 from core import audit
 from core.models import AuditAction
 from core.uploads import clamav
+from core.uploads.images import clean_image, image_kind
 from core.uploads.office import check_zip_document
 from core.uploads.pdf import check_pdf
-from core.uploads.refusals import DOCX, ODT, OLE_MAGIC, PDF, executable_kind, refuse
+from core.uploads.refusals import DOCX, JPEG, ODT, OLE_MAGIC, PDF, PNG, executable_kind, refuse
 
 logger = logging.getLogger(__name__)
 
+# What a caller accepts when it says nothing else (GCS papers). Photos are accepted
+# only where a caller names them (volunteers' receipts).
 DOCUMENT_KINDS = (PDF, DOCX, ODT)
+IMAGE_KINDS = (JPEG, PNG)
 
 CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ODT: "application/vnd.oasis.opendocument.text",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
 }
-KIND_LABELS = {PDF: "PDF", DOCX: "Word (.docx)", ODT: "OpenDocument text (.odt)"}
+KIND_LABELS = {PDF: "PDF", DOCX: "Word (.docx)", ODT: "OpenDocument text (.odt)", JPEG: "JPEG (.jpg)", PNG: "PNG"}
+# What a file name's extension says the file is.
+_CLAIMED_KINDS = {
+    "pdf": PDF,
+    "docx": DOCX,
+    "odt": ODT,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "jpe": JPEG,
+    "jfif": JPEG,
+    "png": PNG,
+}
+_DESCRIPTIONS = {
+    PDF: "a PDF",
+    DOCX: "a Word document",
+    ODT: "an OpenDocument text file",
+    JPEG: "a JPEG image",
+    PNG: "a PNG image",
+}
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # An Office file protected with a password is an OLE container holding this stream.
@@ -65,8 +93,11 @@ class ValidatedUpload:
     content_type: str
     # The user's file name, cleaned: shown and offered on download, never stored as a path.
     display_name: str
+    # Of the file as stored: for a photo, the re-encoded one.
     size: int
     sha256: str
+    # What is stored instead of the upload (a photo re-encoded without its metadata), if anything.
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def max_upload_bytes() -> int:
@@ -124,17 +155,32 @@ def _read_all(upload: IO[bytes]) -> bytes:
     return data
 
 
-def detect_kind(upload: IO[bytes]) -> str:
-    """The document kind the bytes prove, after the structural checks for that kind."""
+def detect_kind(upload: IO[bytes], *, allowed: tuple[str, ...] = DOCUMENT_KINDS, name: str = "") -> str:
+    """The kind the bytes prove, after the structural checks for that kind."""
+    return _inspect(upload, allowed=allowed, name=name)[0]
+
+
+def _inspect(upload: IO[bytes], *, allowed: tuple[str, ...], name: str) -> tuple[str, bytes | None]:
+    """The kind, and for a photo the bytes to store instead of the upload's."""
     head = _read_head(upload)
     what = executable_kind(head)
     if what:
         raise refuse(f"The selected file is {what}, not a document, and was refused.", "executable")
+    claimed = _claimed_kind(name)
+    photo = image_kind(head)
+    if photo is not None:
+        _check_claim(claimed, photo)
+        # Decoded only for a caller that takes photos: nothing else of them is ever parsed.
+        if photo not in allowed:
+            raise _not_allowed(allowed)
+        return photo, clean_image(_read_all(upload), photo)
+    # Whatever else it is (a PDF renamed .jpg, a text file), it is not the photo its name says.
+    _check_claim(claimed, PDF if head.startswith(b"%PDF-") else None)
     if head.startswith(b"%PDF-"):
         check_pdf(_read_all(upload))
-        return PDF
+        return PDF, None
     if head.startswith(b"PK\x03\x04"):
-        return check_zip_document(upload)
+        return check_zip_document(upload), None
     if head.startswith(OLE_MAGIC):
         if _ENCRYPTED_OOXML in _read_all(upload):
             raise refuse(
@@ -147,10 +193,42 @@ def detect_kind(upload: IO[bytes]) -> str:
             "Save it as .docx or PDF and upload that.",
             "legacy_office",
         )
+    raise refuse(f"The selected file must be {_one_of(allowed)} file.", "wrong_type")
+
+
+def _claimed_kind(name: str) -> str | None:
+    _, dot, extension = (name or "").rpartition(".")
+    return _CLAIMED_KINDS.get(extension.strip().lower()) if dot else None
+
+
+def _check_claim(claimed: str | None, actual: str | None) -> None:
+    """A name that says photo must hold that photo; a photo must not be named as a document.
+
+    A document whose name says another document kind (or nothing we know) is taken
+    for what its bytes are, as it always was: only claims involving a photo are held
+    to, because a photo is stored re-encoded and a viewer must not be handed one
+    kind under another's name.
+    """
+    if claimed is None or claimed == actual or (claimed not in IMAGE_KINDS and actual not in IMAGE_KINDS):
+        return
+    really = f"it is {_DESCRIPTIONS[actual]}" if actual else "it is not one"
     raise refuse(
-        "The selected file must be a PDF, Word (.docx) or OpenDocument text (.odt) file.",
-        "wrong_type",
+        f"The selected file’s name says it is {_DESCRIPTIONS[claimed]}, but {really}. "
+        "Upload the original photo or document, with the name it was saved with.",
+        "misnamed",
     )
+
+
+def _one_of(kinds: tuple[str, ...]) -> str:
+    """`a PDF, Word (.docx) or OpenDocument text (.odt)`."""
+    labels = [KIND_LABELS[k] for k in kinds]
+    listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+    return f"a {listed}"
+
+
+def _not_allowed(allowed: tuple[str, ...]) -> Exception:
+    labels = ", ".join(KIND_LABELS[k] for k in allowed)
+    return refuse(f"The selected file must be one of: {labels}.", "wrong_type")
 
 
 def scan_for_malware(upload: IO[bytes], *, sha256: str, size: int, for_obj: models.Model | None) -> None:
@@ -191,9 +269,10 @@ def validate_upload(
     """Check an uploaded file: size, then ClamAV, then its content and structure.
 
     Raises ValidationError with a message for the user. Every file that is not
-    empty or oversize goes to ClamAV first, so known malware is caught and audited
-    whatever else is wrong with it. `for_obj` names the record the file is for,
-    in the audit row of a malware find.
+    empty or oversize goes to ClamAV first (the file as uploaded, before a photo is
+    re-encoded), so known malware is caught and audited whatever else is wrong with
+    it. `for_obj` names the record the file is for, in the audit row of a malware
+    find. `allowed` is the kinds this caller takes: photos only where named.
     """
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
     declared = getattr(upload, "size", None)
@@ -207,16 +286,19 @@ def validate_upload(
     if size > limit:
         raise refuse(f"The selected file must be smaller than {_megabytes(limit)}.", "too_large")
     scan_for_malware(upload, sha256=sha256, size=size, for_obj=for_obj)
-    kind = detect_kind(upload)
+    name = getattr(upload, "name", "") or ""
+    kind, content = _inspect(upload, allowed=allowed, name=name)
     if kind not in allowed:
-        labels = ", ".join(KIND_LABELS[k] for k in allowed)
-        raise refuse(f"The selected file must be one of: {labels}.", "wrong_type")
+        raise _not_allowed(allowed)
+    if content is not None:
+        sha256, size = hashlib.sha256(content).hexdigest(), len(content)
     return ValidatedUpload(
         kind=kind,
         content_type=CONTENT_TYPES[kind],
-        display_name=sanitise_filename(getattr(upload, "name", "") or "", kind=kind),
+        display_name=sanitise_filename(name, kind=kind),
         size=size,
         sha256=sha256,
+        content=content,
     )
 
 
@@ -233,5 +315,13 @@ def store_upload(upload: File[Any], validated: ValidatedUpload, *, directory: st
     (config/settings.py): files are only ever served by a view that checks
     permission first.
     """
+    name = generated_name(directory, validated.kind)
+    if validated.content is not None:
+        return default_storage.save(name, ContentFile(validated.content))
     upload.seek(0)
-    return default_storage.save(generated_name(directory, validated.kind), upload)
+    return default_storage.save(name, upload)
+
+
+def stored_content_type(name: str) -> str:
+    """The content type of a file stored by `store_upload`, from the kind its generated name ends with."""
+    return CONTENT_TYPES.get(name.rpartition(".")[2], "application/octet-stream")

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 PDF = "pdf"
 DOCX = "docx"
 ODT = "odt"
+JPEG = "jpg"
+PNG = "png"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXECUTABLE_MAGIC = (

@@ -22,6 +22,7 @@ from core.uploads import sanitise_filename
 from supervision import services
 from supervision.models import Paper, SupervisionSession
 from tests.clamd import SIGNATURE
+from tests.core import photo_corpus as photos
 from tests.core import uploads_corpus as corpus
 
 # Every upload here really goes to ClamAV (tests/clamd.py).
@@ -58,6 +59,19 @@ def test_it_refuses_bad_uploads_with_a_clear_message_and_stores_nothing(
     with pytest.raises(ValidationError) as refused:
         _upload(upcoming_with_item, alice, sample.name, sample.make())
     assert sample.expect_after_scanning in " ".join(refused.value.messages)
+    assert Paper.objects.count() == 0
+    assert _stored_files() == before
+
+
+@pytest.mark.parametrize(("name", "make"), [("whiteboard.jpg", photos.phone_jpeg), ("scan.png", photos.phone_png)])
+def test_it_refuses_a_photo_as_a_paper_and_stores_nothing(
+    upcoming_with_item: SupervisionSession, alice: User, name: str, make: Callable[[], bytes]
+) -> None:
+    """Photos are a kind only volunteers' receipts take; papers stay documents."""
+    before = _stored_files()
+    with pytest.raises(ValidationError) as refused:
+        _upload(upcoming_with_item, alice, name, make())
+    assert refused.value.messages == ["The selected file must be one of: PDF, Word (.docx), OpenDocument text (.odt)."]
     assert Paper.objects.count() == 0
     assert _stored_files() == before
 

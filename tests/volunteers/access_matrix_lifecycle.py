@@ -94,6 +94,9 @@ ENTRIES = [
     Entry("volunteers:offer_accept", kwargs=_match, method="POST", expect=only(404)),
     Entry("volunteers:offer_decline", kwargs=_match, expect=only(404)),
     Entry("volunteers:expense_claim", expect=only(404, val=200)),
+    # val posts no contacts here (the form says so and sends them back); another volunteer's contact
+    # is a 404 (tests/volunteers/test_contact_mileage.py).
+    Entry("volunteers:expense_claim_contacts", method="POST", expect=only(404, val=302)),
     Entry("volunteers:expense_queue", expect=only(404, vic=200)),
     Entry(
         "volunteers:expense_decide",

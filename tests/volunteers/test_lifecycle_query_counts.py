@@ -34,7 +34,12 @@ def _grow(n: int, *, vic: User, val: User, north_family: Family) -> None:
         family = factories.make_family(team=north_family.team, practitioner=north_family.allocated_practitioner)
         match = match_at(MatchState.ACTIVE, coordinator=vic, family=family, volunteer=me, started_days_ago=30)
         contacts.log_contact(
-            match=match, by=val, occurred_on=timezone.localdate(), kind=ContactKind.PHONE, concern="Worried"
+            match=match,
+            by=val,
+            occurred_on=timezone.localdate(),
+            kind=ContactKind.FACE_TO_FACE,
+            miles=Decimal(4),  # offered on the claim page, one row each
+            concern="Worried",
         )
         expenses.claim_mileage(
             volunteer=me, incurred_on=timezone.localdate(), miles=Decimal(3), description="Visit", by=val
@@ -49,6 +54,7 @@ def _grow(n: int, *, vic: User, val: User, north_family: Family) -> None:
         ("vic", reverse("volunteers:match_list")),
         ("vic", reverse("volunteers:expense_queue")),
         ("val", reverse("volunteers:portal")),
+        ("val", reverse("volunteers:expense_claim")),
     ],
 )
 def test_pages_take_flat_queries_as_matches_grow(

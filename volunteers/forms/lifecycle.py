@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.localtime import local_datetime_or_error
@@ -174,7 +175,28 @@ class ReceiptForm(forms.Form):
     incurred_on = forms.DateField(label="Date", widget=forms.DateInput)
     amount = forms.DecimalField(label="Amount, in pounds", min_value=Decimal("0.01"), max_digits=8, decimal_places=2)
     description = forms.CharField(label="What it was for", max_length=200)
-    receipt = forms.FileField(label="Receipt", help_text="A PDF of the receipt.")
+    receipt = forms.FileField(
+        label="Receipt",
+        help_text="A photo of the receipt (JPEG or PNG) or a PDF.",
+        # `accept` lets a phone offer its camera, and makes an iPhone send its HEIC photos as JPEG.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"}),
+    )
+
+
+class ContactIdsField(forms.Field):
+    """Contact ids posted back from the claim page (one hidden input each)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or ()})
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("Choose contacts to claim mileage for.", code="invalid") from exc
+
+
+class ContactMileageForm(forms.Form):
+    contact = ContactIdsField(error_messages={"required": "There are no miles from your contacts to claim."})
 
 
 class DecisionForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.constraints import ConstraintErrorsOnFields
+from volunteers.models.lifecycle import Contact
 from volunteers.models.matches import Match
 from volunteers.models.profile import Volunteer
 
@@ -29,7 +30,12 @@ class ExpenseStatus(models.TextChoices):
 
 
 class Expense(ConstraintErrorsOnFields):
-    """One claim. Mileage is priced when claimed, from the miles already claimed in that tax year."""
+    """One claim. Mileage is priced when claimed, from the miles already claimed in that tax year.
+
+    Mileage claimed from the contact log is one claim per contact, linked to it:
+    the link is unique, so a contact's miles are claimed once, whatever the outcome
+    of the claim (a refused one is not offered again).
+    """
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="expenses")
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="expenses")
@@ -40,6 +46,14 @@ class Expense(ConstraintErrorsOnFields):
         max_digits=7, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mileage_claim",
+        error_messages={"unique": "The miles of this contact have already been claimed."},
+    )
     receipt = models.CharField(max_length=300, blank=True, help_text="Storage name, generated.")
     receipt_display_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.SUBMITTED)
@@ -61,6 +75,12 @@ class Expense(ConstraintErrorsOnFields):
                 name="receipted_expense_has_receipt",
                 violation_error_code="receipted_expense_has_receipt",
                 violation_error_message="Upload the receipt.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=True) | models.Q(kind="mileage"),
+                name="contact_claim_is_mileage",
+                violation_error_code="contact_claim_is_mileage",
+                violation_error_message="Only mileage is claimed from a contact.",
             ),
         ]
         indexes = [models.Index(fields=["status", "incurred_on"])]

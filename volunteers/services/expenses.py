@@ -5,28 +5,31 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from core import audit
 from core.models import AuditAction
 from core.uploads import store_upload, validate_upload
-from core.uploads.refusals import PDF
-from volunteers.models import Expense, ExpenseKind, ExpenseStatus, Match, Volunteer
+from core.uploads.refusals import JPEG, PDF, PNG
+from volunteers.models import Contact, Expense, ExpenseKind, ExpenseStatus, Match, Volunteer
 from volunteers.models.expenses import tax_year_start
 
 # HMRC approved mileage allowance payments for cars and vans.
 FULL_RATE = Decimal("0.45")
 REDUCED_RATE = Decimal("0.25")
 FULL_RATE_MILES = Decimal("10000")
-RECEIPT_KINDS = (PDF,)
+# A PDF, or a photo taken on a phone (stored re-encoded, without its EXIF location: core/uploads/images.py).
+RECEIPT_KINDS = (PDF, JPEG, PNG)
 
 
 def mileage_amount(*, miles_before: Decimal, miles: Decimal) -> Decimal:
@@ -80,6 +83,66 @@ def claim_mileage(
     expense.save()
     audit.record(action=AuditAction.CREATE, obj=expense, detail={"kind": expense.kind, "amount": str(expense.amount)})
     return expense
+
+
+def unclaimed_contact_mileage(volunteer: Volunteer) -> QuerySet[Contact]:
+    """The volunteer's contacts with miles logged that no claim has taken yet, oldest first."""
+    return Contact.objects.filter(match__volunteer=volunteer, miles__gt=0, mileage_claim__isnull=True).order_by(
+        "occurred_on", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class UnclaimedMileage:
+    miles: Decimal
+    contacts: int
+
+
+def unclaimed_mileage_summary(volunteer: Volunteer) -> UnclaimedMileage:
+    """What the claim page and the portal say: "N miles from M contacts not yet claimed". One query."""
+    totals = unclaimed_contact_mileage(volunteer).order_by().aggregate(miles=Sum("miles"), contacts=Count("pk"))
+    return UnclaimedMileage(miles=totals["miles"] or Decimal("0"), contacts=totals["contacts"])
+
+
+@transaction.atomic
+def claim_contact_mileage(*, volunteer: Volunteer, contacts: Iterable[Contact], by: User) -> list[Expense]:
+    """One mileage claim per contact, for those of `contacts` still unclaimed; the claims made.
+
+    Priced as `claim_mileage` prices them, in the order the contacts happened. The
+    lock on the volunteer makes a second post (a double click, a second tab) wait
+    for the first and then find the contacts claimed; the unique link from claim to
+    contact holds even where that lock is not taken.
+    """
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
+    wanted = {contact.pk for contact in contacts}
+    if Contact.objects.filter(pk__in=wanted).exclude(match__volunteer=volunteer).exists():
+        raise ValidationError("Claim mileage only from your own contacts.")
+    claimed_before: dict[dt.date, Decimal] = {}
+    claims = []
+    for contact in unclaimed_contact_mileage(volunteer).filter(pk__in=wanted):
+        year = tax_year_start(contact.occurred_on)
+        if year not in claimed_before:
+            claimed_before[year] = miles_claimed_in_tax_year(volunteer, contact.occurred_on)
+        expense = Expense(
+            volunteer=volunteer,
+            match_id=contact.match_id,
+            contact=contact,
+            kind=ExpenseKind.MILEAGE,
+            incurred_on=contact.occurred_on,
+            miles=contact.miles,
+            description=f"{contact.get_kind_display()} contact on {contact.occurred_on:%-d %b %Y}",
+            amount=mileage_amount(miles_before=claimed_before[year], miles=contact.miles),
+        )
+        expense.full_clean()
+        expense.save()
+        claimed_before[year] += contact.miles
+        audit.record(
+            action=AuditAction.CREATE,
+            obj=expense,
+            detail={"kind": expense.kind, "amount": str(expense.amount), "contact": contact.pk},
+        )
+        claims.append(expense)
+    return claims
 
 
 def claim_receipt(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,14 +11,17 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat, pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core.formerrors import flash_error
 from core.models import AuditAction
-from volunteers.forms.lifecycle import DecisionForm, MileageForm, ReceiptForm
+from core.uploads import stored_content_type
+from volunteers.forms.lifecycle import ContactMileageForm, DecisionForm, MileageForm, ReceiptForm
 from volunteers.models import Expense, ExpenseStatus
-from volunteers.permissions import runs_scheme, volunteer_of
+from volunteers.permissions import get_own_contacts, runs_scheme, volunteer_of
 from volunteers.services import expenses
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -58,7 +63,43 @@ def expense_claim(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error("receipt" if form is receipt else None, exc)
-    return render(request, "volunteers/portal/expense_claim.html", {"mileage": mileage, "receipt": receipt})
+    return render(
+        request,
+        "volunteers/portal/expense_claim.html",
+        {
+            "mileage": mileage,
+            "receipt": receipt,
+            "unclaimed": list(expenses.unclaimed_contact_mileage(me)),
+            "unclaimed_summary": expenses.unclaimed_mileage_summary(me),
+        },
+    )
+
+
+@login_required
+@require_POST
+def expense_claim_contacts(request: HttpRequest) -> HttpResponse:
+    """Claim the miles logged on the volunteer's contacts shown on the claim page: one claim per contact."""
+    me = volunteer_of(request.user)
+    if me is None:
+        raise Http404
+    form = ContactMileageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["contact"]))
+        return redirect("volunteers:expense_claim")
+    own = get_own_contacts(request.user, form.cleaned_data["contact"])
+    try:
+        claims = expenses.claim_contact_mileage(volunteer=me, contacts=own, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash_error(request, exc)
+        return redirect("volunteers:expense_claim")
+    if not claims:
+        messages.info(request, "The miles from those contacts have already been claimed.")
+        return redirect("volunteers:expense_claim")
+    miles = sum((claim.miles for claim in claims), Decimal(0))
+    amount = sum((claim.amount for claim in claims), Decimal(0))
+    contacts = f"{len(claims)} contact{pluralize(len(claims))}"
+    messages.success(request, f"Mileage claimed: {floatformat(miles, -1)} miles from {contacts}, £{amount}.")
+    return redirect("volunteers:portal")
 
 
 @login_required
@@ -118,9 +159,11 @@ def expense_receipt(request: HttpRequest, pk: int) -> FileResponse:
     expense = get_object_or_404(claims, pk=pk)
     with transaction.atomic():
         audit.record(action=AuditAction.DOWNLOAD, obj=expense, request=request)
+    # The stored name ends with the kind its content proved (core.uploads.store_upload).
+    kind = expense.receipt.rpartition(".")[2]
     return FileResponse(
         default_storage.open(expense.receipt, "rb"),
         as_attachment=True,
-        filename=expense.receipt_display_name or "receipt.pdf",
-        content_type="application/pdf",
+        filename=expense.receipt_display_name or f"receipt.{kind}",
+        content_type=stored_content_type(expense.receipt),
     )

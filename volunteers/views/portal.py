@@ -22,7 +22,7 @@ from core import audit
 from volunteers.forms.lifecycle import AbsenceForm, ContactForm, DeclineForm, ProfileForm
 from volunteers.models import Event, MatchState, Volunteer
 from volunteers.permissions import get_match_for_user, matches_visible_to, volunteer_of
-from volunteers.services import contacts, lifecycle, portal, recruitment
+from volunteers.services import contacts, expenses, lifecycle, portal, recruitment
 from volunteers.services.contacts import LOGGABLE_STATES
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -70,6 +70,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "events": events,
             "booked": booked,
             "expenses": me.expenses.all()[:10],
+            "unclaimed": expenses.unclaimed_mileage_summary(me),
         },
     )
 
