@@ -27,9 +27,17 @@ class ByCodePoint(Func):
     template = "%(expressions)s COLLATE %(collation)s"
     output_field = CharField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        collation = '"C"' if connection.vendor == "postgresql" else "BINARY"
-        return super().as_sql(compiler, connection, collation=collation, **extra_context)
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        extra_context["collation"] = '"C"' if connection.vendor == "postgresql" else "BINARY"
+        return super().as_sql(compiler, connection, function, template, arg_joiner, **extra_context)
 
 
 def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[Any]:
