@@ -13,13 +13,15 @@ class FgcConfig(KinfolkApp):
         from django.urls import reverse
 
         from accounts.models import Role
-        from fgc.permissions import is_fgc_coordinator, makes_referrals
+        from fgc.permissions import approves_packages, is_fgc_coordinator, makes_referrals
 
         if not (makes_referrals(user) or user.has_role(Role.FGC_COORDINATOR)):
             return []
         items = [NavItem("Family Group Conferences", reverse("fgc:referral_list"), order=50)]
         if is_fgc_coordinator(user):  # the FGC manager too: the whole service; a coordinator, their own
             items.append(NavItem("FGC figures", reverse("fgc:figures"), order=51))
+        if approves_packages(user):  # their teams' packages; the FGC manager's, the whole service's and its budgets
+            items.append(NavItem("Support packages", reverse("fgc:package_list"), order=52))
         return items
 
     def build_demo(self) -> list[str]:

@@ -83,6 +83,51 @@ class DecisionForm(forms.Form):
     )
 
 
+def _pounds(label: str, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(0),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount.",
+            "invalid": "Enter the amount in pounds, like 25000 or 25000.50.",
+            "min_value": "The amount cannot be less than £0.",
+            "max_digits": "The amount must be less than £100,000,000.",
+            "max_whole_digits": "The amount must be less than £100,000,000.",
+            "max_decimal_places": "Enter the amount in pounds and pence, with no more than 2 digits after the point.",
+        },
+        **kwargs,
+    )
+
+
+class BudgetForm(forms.Form):
+    """A new budget pot: its name, the financial year it is for, its amount."""
+
+    name = forms.CharField(
+        label="Name of the budget",
+        max_length=120,
+        error_messages={"required": "Enter the name of the budget."},
+    )
+    financial_year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the financial year.", "invalid_choice": "Select the financial year."},
+    )
+    amount = _pounds("Amount, in pounds")
+
+    def __init__(self, *args: Any, years: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["financial_year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = years
+
+
+class BudgetAmountForm(forms.Form):
+    amount = _pounds("New amount, in pounds")
+
+
 class ChildField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.first_name} {obj.last_name}"

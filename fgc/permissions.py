@@ -6,6 +6,12 @@
   team see that a referral exists (status, dates) but not the family network.
 - The family network's details are seen only by the allocated coordinator, the
   FGC manager and the referrer (issue 10 §9); every view is audited.
+- A support package is seen only by the managers in its approval chain: the
+  managers of the family's team (DESIGN.md §1: a manager sees their teams' families
+  and approves their support-package spending) and the FGC manager. What they
+  decide on (amount, purpose, what is needed and the part of the plan it pays
+  for) is what the decision needs, so they see it; any other manager, of another
+  team or of none, gets 404 and never finds the package in a list.
 
 An object the user may not see answers 404; one they may see but not change, 403.
 """
@@ -19,10 +25,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
+from accounts.models import Role, Team
 from accounts.permissions import is_active_user
 from families.permissions import families_visible_to
-from fgc.models import Referral
+from fgc.models import Referral, SupportPackage
 
 
 def is_fgc_manager(user: Any) -> bool:
@@ -80,6 +86,43 @@ def can_change_consent(user: Any, referral: Referral) -> bool:
 def prepares(user: Any, referral: Referral) -> bool:
     """Who changes the network, logs visits and records the children's views: the coordinator or the FGC manager."""
     return is_allocated_coordinator(user, referral) or is_fgc_manager(user)
+
+
+def approves_packages(user: Any) -> bool:
+    """Managers approve support-package spending; which packages is `packages_visible_to`'s to say."""
+    return is_active_user(user) and Role.MANAGER.value in user.role_names
+
+
+def packages_visible_to(user: Any) -> QuerySet[SupportPackage]:
+    """The support packages in whose approval chain the user is: the FGC manager, all; a manager, their teams'.
+
+    A manager's teams are those they manage or belong to, as for the families they
+    see (families.permissions). The chain does not narrow as a package is decided:
+    the approved and refused packages of their teams stay visible to the managers
+    who may be asked why. The requester is not in it unless they are one of these
+    (the coordinator follows their request on the conference page).
+    """
+    if not approves_packages(user):
+        return SupportPackage.objects.none()
+    if is_fgc_manager(user):
+        return SupportPackage.objects.all()
+    # The team ids as values read in one query, so the package query stays one simple filter.
+    teams = sorted(set(Team.objects.filter(Q(managers=user) | Q(members=user)).values_list("pk", flat=True)))
+    return SupportPackage.objects.filter(plan_item__plan__conference__referral__family__team_id__in=teams)
+
+
+def get_package_for_user(user: Any, pk: int) -> SupportPackage:
+    """The package with what its pages show, or 404 for anyone outside its approval chain."""
+    return get_object_or_404(
+        packages_visible_to(user)
+        .select_related("budget", "requested_by", "plan_item__plan__conference__referral")
+        .prefetch_related("approvals__approver"),
+        pk=pk,
+    )
+
+
+def in_approval_chain(user: Any, package: SupportPackage) -> bool:
+    return packages_visible_to(user).filter(pk=package.pk).exists()
 
 
 @dataclass(frozen=True)

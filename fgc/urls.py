@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from fgc.views import booking, conference, figures, preparation, referrals, review, sessions, support
+from fgc.views import booking, budgets, conference, figures, preparation, referrals, review, sessions, support
 
 app_name = "fgc"
 
@@ -71,7 +71,7 @@ urlpatterns += [
 
 
 # -- the conference, the family plan and its PDF, support packages, reviews and outcomes -----
-#    (fgc.views.conference, fgc.views.support, fgc.views.outcomes)
+#    (fgc.views.conference, fgc.views.support, fgc.views.budgets, fgc.views.review)
 urlpatterns += [
     path("conferences/<int:pk>/", conference.conference_detail, name="conference_detail"),
     path("conferences/<int:pk>/record/", conference.conference_record, name="conference_record"),
@@ -83,4 +83,6 @@ urlpatterns += [
     path("support-packages/", support.package_list, name="package_list"),
     path("support-packages/<int:pk>/", support.package_decide, name="package_decide"),
     path("support-packages/<int:pk>/paid/", support.package_paid, name="package_paid"),
+    path("support-packages/budgets/", budgets.budget_list, name="budget_list"),
+    path("support-packages/budgets/<int:pk>/", budgets.budget_change, name="budget_change"),
 ]

@@ -2,8 +2,11 @@
 
 The approval chain: a package of up to the first threshold needs one manager; each
 threshold it goes above adds another (settings.FGC_APPROVAL_THRESHOLDS, default
-£500). Approvers are managers (Role.MANAGER), never the requester, and never the
-same manager twice. A refusal ends the chain and is kept, with its reason.
+£500). Approvers are the managers of the family's team and the FGC manager
+(fgc.permissions.packages_visible_to), never the requester, and never the same
+manager twice. A refusal ends the chain and is kept, with its reason. What is
+approved and paid from a pot never comes to more than its amount: the last
+approval is refused if the pot (perhaps lowered since the request) cannot carry it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from fgc.models import (
     Recurrence,
     SupportPackage,
 )
+from fgc.permissions import in_approval_chain, packages_visible_to
 from outbox.services import enqueue_email
 
 DEFAULT_THRESHOLDS = (Decimal(500),)
@@ -134,9 +138,19 @@ def decide(*, package: SupportPackage, by: User, approved: bool, reason: str = "
     problem = decision_problem(package, by)
     if problem:
         raise ValidationError(problem)
+    if not in_approval_chain(by, package):
+        raise ValidationError("Only a manager of the family's team or the FGC manager can decide this package.")
     if not approved and not reason.strip():
         raise ValidationError({"reason": "Give the reason for refusing."})
     level = package.approvals.count() + 1
+    if approved and level >= approvals_needed(package.total):
+        Budget.objects.select_for_update().get(pk=package.budget_id)  # as request_package: one pot change at a time
+        pot: Any = budgets_with_sums().get(pk=package.budget_id)
+        if package.total > pot.left:
+            raise ValidationError(
+                f"{pot} has £{pot.left:,.2f} left, less than this package's £{package.total:,.2f}. "
+                "The FGC manager can raise the budget's amount."
+            )
     step = ApprovalStep(package=package, level=level, approver=by, approved=approved, reason=reason.strip())
     step.full_clean()
     step.save()
@@ -149,6 +163,11 @@ def decide(*, package: SupportPackage, by: User, approved: bool, reason: str = "
     else:
         headline = ""
     package.save(update_fields=["status"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        obj=package,
+        detail={"decision": "approved" if approved else "refused", "level": level, "status": package.status},
+    )
     if headline:
         _tell(package=package, to=package.requested_by, key=package.status, headline=headline)
     return package
@@ -157,6 +176,8 @@ def decide(*, package: SupportPackage, by: User, approved: bool, reason: str = "
 @transaction.atomic
 def mark_paid(*, package: SupportPackage, by: User, amount: Decimal | None = None) -> SupportPackage:
     package = SupportPackage.objects.select_for_update().get(pk=package.pk)
+    if not in_approval_chain(by, package):
+        raise ValidationError("Only a manager of the family's team or the FGC manager can mark this package paid.")
     if package.status != PackageStatus.APPROVED:
         raise ValidationError("Only an approved package can be marked paid.")
     paid = package.total if amount is None else amount
@@ -170,11 +191,10 @@ def mark_paid(*, package: SupportPackage, by: User, amount: Decimal | None = Non
 
 
 def awaiting(user: User) -> list[SupportPackage]:
-    """The packages this manager may decide now: not their own, not already approved by them."""
-    if not user.has_role(Role.MANAGER):
-        return []
+    """The packages of this manager's approval chain they may decide now: not their own, not already approved."""
     rows = (
-        SupportPackage.objects.filter(status=PackageStatus.REQUESTED)
+        packages_visible_to(user)
+        .filter(status=PackageStatus.REQUESTED)
         .exclude(requested_by=user)
         .exclude(approvals__approver=user)
         .select_related("budget", "requested_by", "plan_item__plan__conference__referral")

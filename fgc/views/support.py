@@ -1,4 +1,5 @@
-"""Support package pages: the coordinator asks, managers approve or refuse (a list awaiting them) and mark paid."""
+"""Support package pages: the coordinator asks; the managers of the package's approval chain (the family's team's
+managers and the FGC manager: fgc.permissions.packages_visible_to) approve or refuse and mark it paid."""
 
 from __future__ import annotations
 
@@ -7,24 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
 from core import audit
 from core.formerrors import add_errors, flash_error
 from fgc.forms_support import DecisionForm, PackageForm
-from fgc.models import ConferenceStatus, PackageStatus, SupportPackage
-from fgc.permissions import is_fgc_manager
+from fgc.models import ConferenceStatus, PackageStatus
+from fgc.permissions import approves_packages, get_package_for_user, is_fgc_manager, packages_visible_to
 from fgc.services import support as services
 from fgc.views import user_of
 from fgc.views.conference import get_conference_for_user, runs_conference
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _approves(user: User) -> bool:
-    return user.is_active and user.has_role(Role.MANAGER)
 
 
 @login_required
@@ -60,45 +56,38 @@ def package_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def package_list(request: HttpRequest) -> HttpResponse:
-    """Managers: the packages awaiting their decision, approved ones to pay, and the budget pots."""
+    """A manager's packages: those awaiting their decision and approved ones to pay, of their chain only; the pots."""
     user = user_of(request)
-    if not (_approves(user) or is_fgc_manager(user)):
+    if not approves_packages(user):
         raise Http404
-    to_pay = (
-        SupportPackage.objects.filter(status=PackageStatus.APPROVED)
+    awaiting = services.awaiting(user)
+    to_pay = list(
+        packages_visible_to(user)
+        .filter(status=PackageStatus.APPROVED)
         .select_related("budget", "plan_item__plan__conference__referral")
-        .order_by("requested_at")
+        .order_by("requested_at")[:200]
     )
     with transaction.atomic():
-        audit.record_view(request, user, page="fgc-packages")
+        # Which packages (their referral references) were listed, as for any read of case data.
+        audit.record_view(request, user, page="fgc-packages", packages=sorted(p.pk for p in awaiting + to_pay))
         return render(
             request,
             "fgc/support/list.html",
             {
-                "awaiting": services.awaiting(user),
-                "to_pay": list(to_pay[:200]),
+                "awaiting": awaiting,
+                "to_pay": to_pay,
                 "budgets": list(services.budgets_with_sums()),
-                "can_pay": _approves(user),
+                "manages_budgets": is_fgc_manager(user),
             },
         )
-
-
-def _package(pk: int) -> SupportPackage:
-    return get_object_or_404(
-        SupportPackage.objects.select_related(
-            "budget", "requested_by", "plan_item__plan__conference__referral"
-        ).prefetch_related("approvals__approver"),
-        pk=pk,
-    )
 
 
 @login_required
 @GET_POST
 def package_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the decision needs (amount, purpose, what is needed, the part of the plan), for the package's chain only."""
     user = user_of(request)
-    if not _approves(user):
-        raise Http404
-    package = _package(pk)
+    package = get_package_for_user(user, pk)
     problem = services.decision_problem(package, user)
     form = DecisionForm(request.POST or None) if not problem else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -133,9 +122,7 @@ def package_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def package_paid(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    if not _approves(user):
-        raise Http404
-    package = _package(pk)
+    package = get_package_for_user(user, pk)
     try:
         services.mark_paid(package=package, by=user)
     except ValidationError as exc:

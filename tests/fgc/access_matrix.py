@@ -146,13 +146,18 @@ ENTRIES += [
     Entry("fgc:plan_letters", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, fern=200)),
 ]
 
-# -- support packages (fgc.views.support): the coordinator asks, managers (mo) decide and pay --
+# -- support packages (fgc.views.support): the coordinator asks; the package's approval chain decides and pays:
+#    the family's team's managers (mo) and the FGC manager (not a persona here: tests/fgc/test_support_access.py,
+#    with a manager of another team and one of none). The requester (fern) is not in the chain. --
 ENTRIES += [
     Entry("fgc:package_request", kwargs=lambda w: {"pk": w.fgc_held.pk}, expect=only(404, alice=403, fern=200)),
     Entry("fgc:package_list", expect=only(404, mo=200)),
     Entry("fgc:package_decide", kwargs=lambda w: {"pk": w.fgc_package.pk}, expect=only(404, mo=200)),
     # Not yet approved: the service refuses and the manager is sent back to the list.
     Entry("fgc:package_paid", kwargs=lambda w: {"pk": w.fgc_package.pk}, method="POST", expect=only(404, mo=302)),
+    # The budget pots: the FGC manager's alone (tests/fgc/test_budget_views.py); a team manager too gets 404.
+    Entry("fgc:budget_list", expect=only(404)),
+    Entry("fgc:budget_change", kwargs=lambda w: {"pk": w.fgc_package.budget_id}, expect=only(404)),
 ]
 
 # -- the review FGC and outcomes (fgc.views.review): the coordinator (and FGC manager) --

@@ -1,4 +1,5 @@
-"""Support packages: the approval chain and its thresholds, budget sums, payment, and refusals kept with reasons."""
+"""Support packages: the approval chain (who is in it) and its thresholds, budget sums, payment, refusals kept with
+reasons, and the pot never committed beyond its amount."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role, User
+from accounts.models import Role, Team, User
+from core.models import AuditAction, AuditEvent
 from families.models import Family
 from fgc.models import Budget, PackageStatus, PlanItem, Purpose, Recurrence, SupportPackage
 from fgc.services import support
@@ -31,8 +33,19 @@ def budget(db: None) -> Budget:
 
 
 @pytest.fixture
-def max_(db: None) -> User:
-    return factories.make_user("max@example.gov.uk", full_name="Max Manager", roles=(Role.MANAGER,))
+def max_(north: Team) -> User:
+    """A second manager of North, the family's team: the second link of the chain above the threshold."""
+    user = factories.make_user("max@example.gov.uk", full_name="Max Manager", roles=(Role.MANAGER,), teams=(north,))
+    north.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def sam(south: Team) -> User:
+    """South's manager: a manager, but of another team than the family's."""
+    user = factories.make_user("sam@example.gov.uk", full_name="Sam South", roles=(Role.MANAGER,), teams=(south,))
+    south.managers.add(user)
+    return user
 
 
 def _ask(item: PlanItem, budget: Budget, by: User, amount: str, **extra: Any) -> SupportPackage:
@@ -114,3 +127,51 @@ def test_only_an_approved_package_is_paid(item, budget, fern, mo) -> None:
         support.mark_paid(package=package, by=mo)
     package = support.mark_paid(package=support.decide(package=package, by=mo, approved=True), by=mo)
     assert package.status == PackageStatus.PAID and package.paid_amount == Decimal(100)
+
+
+def test_the_chain_is_the_family_teams_managers_and_the_fgc_manager(item, budget, fern, mo, fay, sam) -> None:
+    """A manager of another team, or of none, is not asked, cannot decide or pay, and is not shown the package."""
+    teamless = factories.make_user("tess@example.gov.uk", roles=(Role.MANAGER,))
+    package = _ask(item, budget, fern, "100")
+    assert support.awaiting(mo) == [package] and support.awaiting(fay) == [package]
+    assert support.awaiting(sam) == [] and support.awaiting(teamless) == []
+    for outsider in (sam, teamless):
+        with pytest.raises(ValidationError, match="Only a manager of the family's team or the FGC manager"):
+            support.decide(package=package, by=outsider, approved=True)
+    assert not package.approvals.exists()
+    package = support.decide(package=package, by=fay, approved=True)
+    with pytest.raises(ValidationError, match="mark this package paid"):
+        support.mark_paid(package=package, by=sam)
+    package.refresh_from_db()
+    assert package.status == PackageStatus.APPROVED
+    assert support.mark_paid(package=package, by=mo).status == PackageStatus.PAID
+
+
+def test_each_decision_is_audited(item, budget, fern, mo, fay) -> None:
+    package = _ask(item, budget, fern, "120", recurrence=Recurrence.WEEKLY, payments=5)  # £600: two approvals
+    support.decide(package=package, by=mo, approved=True)
+    support.decide(package=package, by=fay, approved=False, reason="The network can cover it.")
+    decisions = AuditEvent.objects.filter(
+        object_type="fgc.SupportPackage", object_id=str(package.pk), action=AuditAction.UPDATE
+    ).order_by("pk")
+    assert [e.detail for e in decisions] == [
+        {"decision": "approved", "level": 1, "status": "requested"},
+        {"decision": "refused", "level": 2, "status": "refused"},
+    ]
+
+
+def test_the_last_approval_is_refused_when_the_pot_can_no_longer_carry_it(item, budget, fern, mo, fay) -> None:
+    """The pot was lowered after the request: approving would commit more than the pot holds."""
+    from fgc.services import budgets
+
+    first = _ask(item, budget, fern, "450")
+    second = _ask(item, budget, fern, "400")
+    budgets.change_amount(budget=budget, amount=Decimal(500), by=fay)
+    assert support.decide(package=first, by=mo, approved=True).status == PackageStatus.APPROVED
+    with pytest.raises(ValidationError, match=r"has £50.00 left, less than this package's £400.00"):
+        support.decide(package=second, by=mo, approved=True)
+    second.refresh_from_db()
+    assert second.status == PackageStatus.REQUESTED and not second.approvals.exists()
+    # Refusing it needs no money; raising the pot lets it be approved.
+    budgets.change_amount(budget=budget, amount=Decimal(2000), by=fay)
+    assert support.decide(package=second, by=mo, approved=True).status == PackageStatus.APPROVED

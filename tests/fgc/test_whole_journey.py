@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -377,12 +376,20 @@ def test_a_family_group_conference_from_referral_to_outcomes(
     letters_text = " ".join(" ".join(pdf_text(b"".join(letters.streaming_content))).split())  # type: ignore[attr-defined]
     assert GRAN in letters_text and UNCLE in letters_text
 
-    # -- 7. The next day: a support package, asked for by Fern and approved by Fay -------------
+    # -- 7. The next day: Fay sets up the year's budget; a support package, asked for by Fern and approved by Fay --
     time_machine.move_to(at(CONFERENCE + dt.timedelta(days=1), 9), tick=True)
-    budget = Budget.objects.create(  # set up by an administrator (there is no page for budgets)
-        name="Family Network Support Packages", financial_year=2031, amount=Decimal(20000)
-    )
     as_fern, as_fay = signed_in(fern), signed_in(fay)
+    budgets_url = reverse("fgc:budget_list")
+    pots = squeeze(
+        posted(
+            as_fay,
+            budgets_url,
+            {"name": "Family Network Support Packages", "financial_year": "2031", "amount": "20000"},
+            to=budgets_url,
+        )
+    )
+    assert "Family Network Support Packages for 2031 to 2032 added: £20,000.00." in pots
+    budget = Budget.objects.get(financial_year=2031)
     plan = FamilyPlan.objects.get(conference=conference)
     bed = plan.items.get(what__startswith="A bed")
     detail = squeeze(
