@@ -58,8 +58,11 @@ class FgcConfig(KinfolkApp):
     def home_panels(self, user: Any) -> list[HomePanel]:
         from fgc import selectors
         from fgc.models import ReferralStatus
-        from fgc.permissions import is_fgc_coordinator, is_fgc_manager, referrals_visible_to
+        from fgc.permissions import approves_packages, is_fgc_coordinator, is_fgc_manager, referrals_visible_to
+        from fgc.services.support import awaiting_count
 
+        # Support packages this manager may decide now (a team manager's panel; the FGC manager's own shows them).
+        to_decide = awaiting_count(user) if approves_packages(user) else 0
         if is_fgc_manager(user):
             at_risk = selectors.at_risk(referrals_visible_to(user))
             waiting = selectors.waiting_list().count()
@@ -67,9 +70,16 @@ class FgcConfig(KinfolkApp):
                 HomePanel(
                     "fgc/includes/_home_manager.html",
                     order=45,
-                    context={"at_risk": at_risk[:10], "at_risk_count": len(at_risk), "waiting": waiting},
+                    context={
+                        "at_risk": at_risk[:10],
+                        "at_risk_count": len(at_risk),
+                        "waiting": waiting,
+                        "to_decide": to_decide,
+                    },
                 )
             ]
+        if to_decide:
+            return [HomePanel("fgc/includes/_home_packages.html", order=46, context={"to_decide": to_decide})]
         if is_fgc_coordinator(user):
             mine = (
                 referrals_visible_to(user)

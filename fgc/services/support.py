@@ -64,8 +64,31 @@ def budgets_with_sums() -> QuerySet[Budget]:
     ).annotate(left=F("amount") - F("committed") - F("spent"))
 
 
-def _tell(*, package: SupportPackage, to: User, key: str, headline: str) -> None:
+def approvers(package: SupportPackage) -> list[User]:
+    """Who may decide the package next: its approval chain (`packages_visible_to`), less the
+    requester and whoever has already approved it."""
+    team_id = package.plan_item.plan.conference.referral.family.team_id
+    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER.value)
+    chain = managers.filter(
+        Q(managed_teams=team_id) | Q(teams=team_id) | Q(groups__name=Role.FGC_COORDINATOR.value)
+    ).distinct()
+    return list(
+        chain.exclude(pk=package.requested_by_id)
+        .exclude(pk__in=package.approvals.values("approver_id"))
+        .order_by("full_name", "pk")
+    )
+
+
+def _ask_approvers(package: SupportPackage, *, key: str, headline: str) -> None:
+    """Email each approver who may decide now: the case reference and a link, nothing of the plan."""
+    link = settings.SITE_URL + reverse("fgc:package_decide", kwargs={"pk": package.pk})
+    for approver in approvers(package):
+        _tell(package=package, to=approver, key=key, headline=headline, link=link)
+
+
+def _tell(*, package: SupportPackage, to: User, key: str, headline: str, link: str = "") -> None:
     referral = package.plan_item.plan.conference.referral
+    conference_page = settings.SITE_URL + reverse("fgc:conference_detail", args=[package.plan_item.plan.conference_id])
     enqueue_email(
         to=[to.email],
         template="fgc_referral_update",
@@ -74,9 +97,10 @@ def _tell(*, package: SupportPackage, to: User, key: str, headline: str) -> None
             "reference": referral.reference,
             "headline": headline,
             "detail": "",
-            # The requester (the coordinator) follows it to the conference page, where the package's status shows.
-            "link": settings.SITE_URL
-            + reverse("fgc:conference_detail", kwargs={"pk": package.plan_item.plan.conference_id}),
+            # The requester (the coordinator) follows it to the conference page, where the package's status
+            # shows; an approver to the package's decision page.
+            "link": link or conference_page,
+            "link_label": "Open the support package" if link else "",
         },
         idempotency_key=f"fgc:package:{package.pk}:{key}:{to.pk}",
     )
@@ -116,6 +140,7 @@ def request_package(
         raise ValidationError({"amount": f"This is more than is left in {pot} (£{pot.left - pot.awaiting:,.2f})."})
     package.save()
     audit.record(action=AuditAction.CREATE, obj=package, detail={"support_package": "requested"})
+    _ask_approvers(package, key="requested", headline="A support package awaits your decision.")
     return package
 
 
@@ -170,6 +195,11 @@ def decide(*, package: SupportPackage, by: User, approved: bool, reason: str = "
     )
     if headline:
         _tell(package=package, to=package.requested_by, key=package.status, headline=headline)
+    elif approved:
+        # One approval of several: the others in the chain are asked for the next.
+        _ask_approvers(
+            package, key=f"approval-{level + 1}", headline="A support package awaits a further approval from you."
+        )
     return package
 
 
@@ -190,15 +220,26 @@ def mark_paid(*, package: SupportPackage, by: User, amount: Decimal | None = Non
     return package
 
 
-def awaiting(user: User) -> list[SupportPackage]:
-    """The packages of this manager's approval chain they may decide now: not their own, not already approved."""
-    rows = (
+def _decidable(user: User) -> QuerySet[SupportPackage]:
+    return (
         packages_visible_to(user)
         .filter(status=PackageStatus.REQUESTED)
         .exclude(requested_by=user)
         .exclude(approvals__approver=user)
+    )
+
+
+def awaiting(user: User) -> list[SupportPackage]:
+    """The packages of this manager's approval chain they may decide now: not their own, not already approved."""
+    rows = (
+        _decidable(user)
         .select_related("budget", "requested_by", "plan_item__plan__conference__referral")
         .prefetch_related("approvals")
         .order_by("requested_at")
     )
     return list(rows)
+
+
+def awaiting_count(user: User) -> int:
+    """How many packages `awaiting` would list: one query, for the home page."""
+    return _decidable(user).count()

@@ -175,3 +175,19 @@ def test_the_last_approval_is_refused_when_the_pot_can_no_longer_carry_it(item, 
     # Refusing it needs no money; raising the pot lets it be approved.
     budgets.change_amount(budget=budget, amount=Decimal(2000), by=fay)
     assert support.decide(package=second, by=mo, approved=True).status == PackageStatus.APPROVED
+
+
+def test_the_approvers_are_asked_by_email_and_after_a_first_approval_the_others_are(
+    item, budget, fern, mo, max_, fay, sam, alice
+) -> None:
+    package = _ask(item, budget, fern, "120", recurrence=Recurrence.WEEKLY, payments=5)  # £600: two approvals
+    asked = OutboxMessage.objects.filter(subject__contains="awaits your decision")
+    assert sorted(m.to[0] for m in asked) == sorted([mo.email, max_.email, fay.email])  # not Sam, Fern or Alice
+    assert all(f"/fgc/support-packages/{package.pk}/" in m.text for m in asked)
+    family = item.plan.conference.referral.family
+    assert all(family.family_name not in m.text + m.subject for m in asked)
+    support.decide(package=package, by=mo, approved=True)
+    again = OutboxMessage.objects.filter(subject__contains="further approval")
+    assert sorted(m.to[0] for m in again) == sorted([max_.email, fay.email])
+    support.decide(package=package, by=max_, approved=True)
+    assert OutboxMessage.objects.filter(subject__contains="further approval").count() == 2
