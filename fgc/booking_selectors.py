@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.localtime import local_datetime
 from diary.models import Meeting
-from fgc.models import Conference, ConferenceStatus, Venue
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, Venue
 
 # Days either side of the chosen day.
 AROUND_DAYS = 3
@@ -60,12 +60,10 @@ def availability(*, coordinator: User, around: dt.date, exclude: int = 0) -> Ava
     )
     for conference in booked.filter(coordinator=coordinator).select_related("referral"):
         if found := _day_of(days, conference.start):
-            found.coordinator.append(
-                Busy(conference.start, conference.end, f"Conference {conference.referral.reference}")
-            )
+            found.coordinator.append(Busy(conference.start, conference.end, _label(conference)))
     for conference in booked.filter(venue__in=venues).select_related("referral"):
         mine = conference.coordinator_id == coordinator.pk
-        label = f"Conference {conference.referral.reference}" if mine else "Booked"
+        label = _label(conference) if mine else "Booked"
         if found := _day_of(days, conference.start):
             by_venue[(found.day, conference.venue_id)].append(Busy(conference.start, conference.end, label))
     meetings = Meeting.objects.scheduled().for_user(coordinator).filter(start__lt=until, end__gt=since)
@@ -78,6 +76,11 @@ def availability(*, coordinator: User, around: dt.date, exclude: int = 0) -> Ava
         for _venue, busy in day.venues:
             busy.sort(key=lambda b: b.start)
     return Availability(days=list(days.values()), venues=venues)
+
+
+def _label(conference: Conference) -> str:
+    what = "Review conference" if conference.kind == ConferenceKind.REVIEW else "Conference"
+    return f"{what} {conference.referral.reference}"
 
 
 def _day_of(days: dict[dt.date, Day], moment: dt.datetime) -> Day | None:

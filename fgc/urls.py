@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from fgc.models import ConferenceKind
 from fgc.views import booking, budgets, conference, figures, preparation, referrals, review, sessions, support
 
 app_name = "fgc"
+REVIEW = {"kind": ConferenceKind.REVIEW.value}
 
 urlpatterns: list[URLPattern | URLResolver] = []
 
@@ -64,6 +66,15 @@ urlpatterns += [
         "referrals/<int:pk>/network/<int:member_pk>/invitation.pdf",
         booking.invitation_letter,
         name="invitation_letter",
+    ),
+    # The review conference, about three months after the first: the same pages, for kind REVIEW.
+    path("referrals/<int:pk>/review/booking/", booking.booking, REVIEW, name="review_booking"),
+    path("referrals/<int:pk>/review/booking/cancel/", booking.booking_cancel, REVIEW, name="review_booking_cancel"),
+    path(
+        "referrals/<int:pk>/review/network/<int:member_pk>/invitation.pdf",
+        booking.invitation_letter,
+        REVIEW,
+        name="review_invitation_letter",
     ),
     path("venues/", booking.venue_list, name="venue_list"),
     path("venues/<int:pk>/active/", booking.venue_active, name="venue_active"),

@@ -1,4 +1,4 @@
-"""A held conference with its plan, PDF and letters, the review diarised and a support package awaiting approval.
+"""A held conference with its plan, PDF and letters, its review conference booked and a package awaiting approval.
 
 The conference row is written directly (booking is fgc.services.booking's work) three
 days ago; everything after it goes through fgc.services.conference and .support.

@@ -1,7 +1,7 @@
 """Three referrals that ran their course in the last months, so the FGC figures have something to count.
 
 Each goes through fgc's services (refer, allocate, the first meeting, the child's views,
-the conference and its plan, a support package, the review, an outcome); the services
+the conference and its plan, a support package, the review conference, an outcome); the services
 stamp `now`, so the dates are then moved back to when it all happened, as the
 conference demo writes its conference row directly.
 """
@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.localtime import local_datetime
+from diary.workdays import add_working_days
 from families.models import Family
+from fgc.demo import reviews
 from fgc.models import (
     Budget,
     Conference,
@@ -202,8 +204,10 @@ def _run(family: Family, story: Past, nia: User, manager: User, fallback: User) 
         support.decide(package=package, by=manager, approved=True)
         support.mark_paid(package=package, by=manager)
     if story.reviewed is not None:
-        review.record_review(plan=plan, by=nia, progress={item.pk: "Happening every other weekend."})
-        FamilyPlan.objects.filter(pk=plan.pk).update(reviewed_at=_at(story.reviewed, 12))
+        # The review conference met on the first working day from `reviewed` days ago; progress recorded as it ended.
+        reviewed_on = add_working_days(today - dt.timedelta(days=story.reviewed + 1), 1)
+        ended = reviews.held(plan, by=nia, on=reviewed_on, progress={item.pk: "Happening every other weekend."})
+        FamilyPlan.objects.filter(pk=plan.pk).update(reviewed_at=ended)
     if story.outcome:
         review.record_outcome(
             referral=referral,

@@ -3,9 +3,9 @@
 The preparing referral (booking.build books the one prepared in preparation.build) has its
 first meeting diarised. The other two are past their conference: each goes through fgc's
 services (referral, allocation, the conference's record, the plan's PDF and circulation,
-the review, the outcomes, the closing) and is then dated back to when it happened, so the
-demo's timeline reads as a real caseload: referred about six weeks before the conference,
-reviewed about three months after it, outcomes on their due dates.
+the review conference, the outcomes, the closing) and is then dated back to when it happened,
+so the demo's timeline reads as a real caseload: referred about six weeks before the
+conference, its review conference held 13 weeks after it, outcomes on their due dates.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from accounts.models import User
 from core.localtime import local_datetime
 from diary.workdays import add_working_days
 from families.models import Family
+from fgc.demo import reviews
 from fgc.demo.history import HISTORY_FAMILIES
 from fgc.models import (
     Conference,
@@ -96,7 +97,7 @@ def _preparing(family: Family, nia: User, manager: User, fallback: User) -> Refe
 
 
 def _held_on(referral: Referral) -> dt.date:
-    conference = referral.conferences.get()
+    conference = referral.conferences.get(kind=ConferenceKind.INITIAL)
     return timezone.localtime(conference.start).date()
 
 
@@ -161,7 +162,12 @@ def _history(
     services.render_plan_pdfs(plan=plan)
     services.circulate_plan(plan=plan)
     items = list(plan.items.order_by("pk"))
-    review.record_review(plan=plan, by=nia, progress={items[0].pk: "Every weekday since.", items[1].pk: "Started."})
+    reviewed = reviews.held(
+        plan,
+        by=nia,
+        on=review.review_day(held_on),
+        progress={items[0].pk: "Every weekday since.", items[1].pk: "Started."},
+    )
     for months in outcome_points:
         for child in referral.children.all():
             review.record_outcome(
@@ -172,11 +178,11 @@ def _history(
                 by=nia,
                 on=review.add_months(held_on, months),
             )
-    _date_back(referral, plan, start)
+    _date_back(referral, plan, start, reviewed)
     return referral
 
 
-def _date_back(referral: Referral, plan: FamilyPlan, start: dt.datetime) -> None:
+def _date_back(referral: Referral, plan: FamilyPlan, start: dt.datetime, reviewed: dt.datetime) -> None:
     """Move the steps the services stamped 'now' to when they happened around the conference."""
     received = start - dt.timedelta(weeks=6)
     Referral.objects.filter(pk=referral.pk).update(
@@ -188,7 +194,6 @@ def _date_back(referral: Referral, plan: FamilyPlan, start: dt.datetime) -> None
         allocated_at=received + dt.timedelta(days=2),
         referrer_contacted_at=received + dt.timedelta(days=3),
     )
-    reviewed = start + dt.timedelta(weeks=13)
     FamilyPlan.objects.filter(pk=plan.pk).update(
         agreed_at=start + dt.timedelta(minutes=165),
         pdf_rendered_at=start + dt.timedelta(hours=4),

@@ -37,7 +37,9 @@ class ConferenceStatus(models.TextChoices):
 
 
 class Conference(models.Model):
-    """A booked conference. `coordinator` is copied from the referral so the database can forbid double-booking.
+    """A booked conference: the first, or the review of its plan about three months on (kind REVIEW).
+
+    `coordinator` is copied from the referral so the database can forbid double-booking.
 
     On PostgreSQL exclusion constraints forbid two booked conferences overlapping for
     one coordinator or one venue (a migration that runs only there); elsewhere the
@@ -162,10 +164,8 @@ class FamilyPlan(models.Model):
     pdf = models.FileField(upload_to=plan_upload_to, blank=True)
     letters_pdf = models.FileField(upload_to=plan_upload_to, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
-    # The review FGC, diarised about three months on (settings.FGC_REVIEW_WEEKS), and when it was recorded.
-    review_meeting = models.ForeignKey(
-        "diary.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # When progress on the plan was recorded at its review (the review itself is a Conference of kind REVIEW,
+    # booked about three months on: settings.FGC_REVIEW_WEEKS).
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

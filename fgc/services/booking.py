@@ -1,4 +1,4 @@
-"""Booking the conference: date, time and venue, without ever double-booking a coordinator or a room.
+"""Booking a conference (the first, or the review): date, time and venue, never double-booking anyone or a room.
 
 Two guards, one behind the other:
 - here, on every database: the coordinator's user row and the venue's row are locked
@@ -11,12 +11,17 @@ Two guards, one behind the other:
 Professionals (the coordinator, the referrer and those the coordinator adds) are
 invited through the diary to the information-sharing stage only; the invite carries
 the FGC reference, never a name.
+
+The review conference (kind REVIEW, about three months after the first: fgc.services.review
+proposes it) is booked, moved and cancelled here too, with the same checks, locks and
+constraints; only what it may follow and what its invite says differ.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,22 +33,98 @@ from core import audit
 from core.models import AuditAction
 from diary import services as diary
 from diary.models import MeetingKind, MeetingStatus
+from diary.reminders import ReminderRule
 from diary.services import AttendeeSpec
-from fgc.models import Conference, ConferenceKind, ConferenceStatus, Referral, ReferralStatus, Venue
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, FamilyPlan, Referral, ReferralStatus, Venue
 from fgc.services.child_sessions import flag_for_replanning
 
 COORDINATOR_BUSY = "The coordinator already has a conference booked at that time: choose another time."
 VENUE_BUSY = "The venue is already booked at that time: choose another time or venue."
 BOOKABLE = (ReferralStatus.ALLOCATED, ReferralStatus.PREPARING)
+# The review is reminded to everyone invited a week and a day before (the first conference is close enough not to be).
+REVIEW_REMINDERS = (
+    ReminderRule("fgc-review-week", "start", offset_working_days=-5, late_policy="skip"),
+    ReminderRule("fgc-review-day", "start", offset_working_days=-1, late_policy="skip"),
+)
 
 
-def current_conference(referral: Referral) -> Conference | None:
-    """The referral's booked (first) conference, if any."""
+class DoubleBooked(ValidationError):
+    """The coordinator or the venue already has a booked conference at that time."""
+
+
+@dataclass(frozen=True)
+class Invite:
+    """What the diary invite for one kind of conference says, and its reminders."""
+
+    meeting_kind: str
+    title: str
+    description: str
+    reminders: tuple[ReminderRule, ...] = ()
+
+
+INVITES = {
+    ConferenceKind.INITIAL: Invite(
+        MeetingKind.FGC,
+        "FGC information sharing",
+        "You are invited to the information-sharing stage only; the family then has private time.",
+    ),
+    ConferenceKind.REVIEW: Invite(
+        MeetingKind.REVIEW_FGC,
+        "FGC review information sharing",
+        "Review of the family plan: progress on each part of it. You are invited to the information-sharing "
+        "stage only; the family then has private time.",
+        reminders=REVIEW_REMINDERS,
+    ),
+}
+
+
+def current_conference(referral: Referral, kind: str = ConferenceKind.INITIAL) -> Conference | None:
+    """The referral's booked conference of this kind (the first by default), if any."""
+    booked = referral.conferences.filter(kind=kind, status=ConferenceStatus.BOOKED)
+    return booked.select_related("venue", "meeting").first()
+
+
+def current_review(referral: Referral) -> Conference | None:
+    return current_conference(referral, ConferenceKind.REVIEW)
+
+
+def plan_to_review(referral: Referral) -> FamilyPlan | None:
+    """The plan of the referral's held conference, while it waits for its review (the referral is held)."""
+    if referral.status != ReferralStatus.HELD:
+        return None
     return (
-        referral.conferences.filter(kind=ConferenceKind.INITIAL, status=ConferenceStatus.BOOKED)
-        .select_related("venue", "meeting")
+        FamilyPlan.objects.filter(
+            conference__referral=referral,
+            conference__kind=ConferenceKind.INITIAL,
+            conference__status=ConferenceStatus.HELD,
+            reviewed_at__isnull=True,
+        )
+        .select_related("conference__venue")
         .first()
     )
+
+
+def not_bookable(referral: Referral, kind: str) -> str:
+    """Why a conference of this kind cannot be booked for the referral now ("" when it can)."""
+    status = referral.get_status_display().lower()
+    if kind == ConferenceKind.REVIEW:
+        problems = [
+            (current_review(referral) is not None, "A review conference is already booked: move it instead."),
+            (
+                referral.status != ReferralStatus.HELD,
+                f"This referral is {status}: a review conference cannot be booked now.",
+            ),
+            (
+                plan_to_review(referral) is None,
+                "The review conference follows a held conference whose plan has not been reviewed yet.",
+            ),
+        ]
+    else:
+        problems = [
+            (referral.status not in BOOKABLE, f"This referral is {status}: a conference cannot be booked now."),
+            (current_conference(referral) is not None, "A conference is already booked: move it instead."),
+        ]
+    return next((message for found, message in problems if found), "")
 
 
 def is_after_key_date(referral: Referral, start: dt.datetime) -> bool:
@@ -72,9 +153,9 @@ def _check(
         pk=moving
     )
     if overlapping.filter(coordinator_id=referral.coordinator_id).exists():
-        raise ValidationError({"start": COORDINATOR_BUSY})
+        raise DoubleBooked({"start": COORDINATOR_BUSY})
     if overlapping.filter(venue=venue).exists():
-        raise ValidationError({"venue": VENUE_BUSY})
+        raise DoubleBooked({"venue": VENUE_BUSY})
 
 
 def _attendees(referral: Referral, professionals: Sequence[User]) -> list[AttendeeSpec]:
@@ -92,8 +173,10 @@ def _where(venue: Venue) -> str:
 def _refused_by_database(exc: IntegrityError) -> ValidationError:
     text = str(exc)
     if "venue_not_double_booked" in text:
-        return ValidationError({"venue": VENUE_BUSY})
-    return ValidationError({"start": COORDINATOR_BUSY})
+        return DoubleBooked({"venue": VENUE_BUSY})
+    if "coordinator_not_double_booked" in text:
+        return DoubleBooked({"start": COORDINATOR_BUSY})
+    return ValidationError("The conference could not be booked: try again.")
 
 
 def book(
@@ -105,8 +188,14 @@ def book(
     end: dt.datetime,
     information_sharing_ends_at: dt.datetime,
     professionals: Sequence[User] = (),
+    kind: str = ConferenceKind.INITIAL,
 ) -> Conference:
-    """Book the conference chosen with the family; the referral becomes BOOKED and professionals are invited."""
+    """Book a conference chosen with the family, and invite the professionals.
+
+    The first conference makes the referral BOOKED; the review (kind REVIEW) follows
+    the held conference whose plan it reviews, and its invites carry reminders.
+    """
+    invite = INVITES[ConferenceKind(kind)]
     try:
         with transaction.atomic():
             referral = (
@@ -114,18 +203,15 @@ def book(
                 .select_related("coordinator", "referred_by")
                 .get(pk=referral.pk)
             )
-            if referral.status not in BOOKABLE:
-                raise ValidationError(
-                    f"This referral is {referral.get_status_display().lower()}: a conference cannot be booked now."
-                )
-            if current_conference(referral) is not None:
-                raise ValidationError("A conference is already booked: move it instead.")
+            if problem := not_bookable(referral, kind):
+                raise ValidationError(problem)
             _check(
                 referral=referral, venue=venue, start=start, end=end, sharing_end=information_sharing_ends_at, moving=0
             )
             assert referral.coordinator is not None
             conference = Conference(
                 referral=referral,
+                kind=kind,
                 coordinator=referral.coordinator,
                 venue=venue,
                 start=start,
@@ -137,8 +223,8 @@ def book(
             conference.save()
             conference.professionals.set(professionals)
             conference.meeting = diary.schedule_meeting(
-                kind=MeetingKind.FGC,
-                title=f"FGC information sharing – {referral.reference}",
+                kind=invite.meeting_kind,
+                title=f"{invite.title} – {referral.reference}",
                 organiser=referral.coordinator,
                 start=start,
                 end=information_sharing_ends_at,
@@ -146,14 +232,16 @@ def book(
                 location=_where(venue),
                 case_references=referral.reference,
                 attendees=_attendees(referral, professionals),
-                description="You are invited to the information-sharing stage only; the family then has private time.",
+                reminder_rules=invite.reminders,
+                description=invite.description,
             )
             conference.save(update_fields=["meeting"])
-            referral.status = ReferralStatus.BOOKED
-            referral.save()
-            # Sessions planned for an earlier, cancelled booking may not fit this one.
-            flag_for_replanning(conference=conference)
-            audit.record(action=AuditAction.CREATE, obj=conference, detail={"venue": venue.pk})
+            if kind == ConferenceKind.INITIAL:  # the review leaves the referral held
+                referral.status = ReferralStatus.BOOKED
+                referral.save()
+                # Sessions planned for an earlier, cancelled booking may not fit this one.
+                flag_for_replanning(conference=conference)
+            audit.record(action=AuditAction.CREATE, obj=conference, detail={"venue": venue.pk, "kind": kind})
     except IntegrityError as exc:
         raise _refused_by_database(exc) from exc
     return conference
@@ -206,8 +294,9 @@ def rebook(
                     location=_where(venue),
                     reason="The conference has moved.",
                 )
-            # The child's preparation sessions that no longer fall before it are flagged for re-planning.
-            flag_for_replanning(conference=conference)
+            if conference.kind == ConferenceKind.INITIAL:
+                # The child's preparation sessions that no longer fall before it are flagged for re-planning.
+                flag_for_replanning(conference=conference)
             audit.record(action=AuditAction.UPDATE, obj=conference, detail={"moved": True, "venue": venue.pk})
     except IntegrityError as exc:
         raise _refused_by_database(exc) from exc
@@ -216,7 +305,7 @@ def rebook(
 
 @transaction.atomic
 def cancel(*, conference: Conference, by: User, reason: str) -> Conference:
-    """Cancel the booking: invites are withdrawn and the referral goes back to preparation."""
+    """Cancel the booking and withdraw the invites; a first conference's referral goes back to preparation."""
     conference = Conference.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=conference.pk)
     if conference.status != ConferenceStatus.BOOKED:
         raise ValidationError("Only a booked conference can be cancelled.")
@@ -226,9 +315,10 @@ def cancel(*, conference: Conference, by: User, reason: str) -> Conference:
     conference.cancelled_reason = reason.strip()[:200]
     conference.save()
     if conference.meeting is not None and conference.meeting.status == MeetingStatus.SCHEDULED:
-        diary.cancel_meeting(meeting=conference.meeting, reason="The conference is cancelled.")
+        what = "review conference" if conference.kind == ConferenceKind.REVIEW else "conference"
+        diary.cancel_meeting(meeting=conference.meeting, reason=f"The {what} is cancelled.")
     referral = Referral.objects.select_for_update().get(pk=conference.referral_id)
-    if referral.status == ReferralStatus.BOOKED:
+    if conference.kind == ConferenceKind.INITIAL and referral.status == ReferralStatus.BOOKED:
         referral.status = ReferralStatus.PREPARING
         referral.save()
     return conference

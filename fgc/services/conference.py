@@ -25,6 +25,7 @@ from core.pdf import render_pdf
 from fgc.models import (
     Conference,
     ConferenceAttendance,
+    ConferenceKind,
     ConferenceStatus,
     FamilyPlan,
     NetworkMember,
@@ -75,7 +76,9 @@ def _check_times(times: list[dt.datetime | None]) -> None:
 
 
 def _check_recordable(conference: Conference) -> None:
-    """A booked conference, once it has started."""
+    """A booked first conference, once it has started (a review is recorded as progress on the plan)."""
+    if conference.kind != ConferenceKind.INITIAL:
+        raise ValidationError("A review conference is recorded as progress on the plan it reviews.")
     if conference.status != ConferenceStatus.BOOKED:
         raise ValidationError(f"This conference is {conference.get_status_display().lower()}: it cannot be recorded.")
     if conference.start > timezone.now():
@@ -99,7 +102,7 @@ def record_conference(
     monitored_by: str = "",
     contingency: str = "",
 ) -> FamilyPlan:
-    """Record a booked conference as held, with its plan; the referral is held too."""
+    """Record a booked conference as held, with its plan; the referral is held too and its review booked."""
     conference = Conference.objects.select_for_update().select_related("referral").get(pk=conference.pk)
     _check_recordable(conference)
     times = [information_sharing_started_at, family_time_started_at, plan_agreement_started_at, ended_at]
@@ -157,11 +160,12 @@ def record_conference(
         row_item = PlanItem(plan=plan, what=item.what.strip(), who=item.who.strip(), by_when=item.by_when)
         row_item.full_clean()
         row_item.save()
-    review.schedule_review(plan=plan, attendees=[a.professional for a in people if a.professional is not None])
     referral = Referral.objects.select_for_update().get(pk=conference.referral_id)
     if referral.status in (ReferralStatus.BOOKED, ReferralStatus.PREPARING, ReferralStatus.ALLOCATED):
         referral.status = ReferralStatus.HELD
         referral.save(update_fields=["status", "updated_at"])
+    # The review conference, about three months on, with the professionals who took part (once the referral is held).
+    review.book_review(plan=plan, by=by, professionals=[a.professional for a in people if a.professional is not None])
     audit.record(action=AuditAction.UPDATE, obj=conference, detail={"conference": "held", "plan": plan.pk})
     transaction.on_commit(lambda: enqueue_plan(plan.pk))
     return plan

@@ -1,17 +1,25 @@
-"""After the conference: the review FGC (diarised automatically), progress on the plan, and each child's outcomes.
+"""After the conference: the review conference (booked automatically), progress on the plan, and each child's outcomes.
 
-The review is proposed `settings.FGC_REVIEW_WEEKS` weeks (13: about three months)
-after the conference, on the next working day at the same time, as a diary meeting
-with invitations and reminders to the coordinator, the referrer and the
-professionals who took part. Outcomes are recorded for each child 6 and 12
-months after the conference; the coordinator is prompted when one falls due.
+The review is a conference of its own (kind REVIEW) booked through fgc.services.booking,
+so the same checks, locks and database constraints keep its coordinator and room from
+being double-booked, and the same invites go out: the coordinator, the referrer and
+the professionals who took part are invited to its information-sharing stage, with
+reminders a week and a day before. It is proposed `settings.FGC_REVIEW_WEEKS` weeks (13:
+about three months) after the conference, on the next working day, at the same time
+and venue; if the coordinator or the room is taken then, on the next working day when
+both are free, and the coordinator is told. They move it like the first conference.
+
+Outcomes are recorded for each child 6 and 12 months after the conference; the
+coordinator is prompted when one falls due.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,20 +29,27 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.localtime import local_datetime
-from diary import services as diary
-from diary.models import MeetingKind, MeetingStatus
-from diary.reminders import ReminderRule
-from diary.services import AttendeeSpec
-from diary.workdays import is_working_day
+from diary.workdays import add_working_days, is_working_day
 from families.models import Child
-from fgc.models import ConferenceStatus, FamilyPlan, Living, Outcome, Referral, ReferralStatus
+from fgc.models import (
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    FamilyPlan,
+    Living,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Venue,
+)
+from fgc.services import booking
 from outbox.services import enqueue_email
 
 OUTCOME_POINTS = (6, 12)
-REVIEW_REMINDERS = (
-    ReminderRule("fgc-review-week", "start", offset_working_days=-5, late_policy="skip"),
-    ReminderRule("fgc-review-day", "start", offset_working_days=-1, late_policy="skip"),
-)
+# How many working days, from the one proposed, are tried before the coordinator is asked to choose one.
+LOOK_AHEAD_WORKING_DAYS = 20
+# The information-sharing stage when the first conference's plan for it is unknown.
+DEFAULT_SHARING = dt.timedelta(hours=1)
 
 
 def review_weeks() -> int:
@@ -48,36 +63,166 @@ def review_day(conference_day: dt.date) -> dt.date:
     return day
 
 
-def schedule_review(*, plan: FamilyPlan, attendees: list[User]) -> FamilyPlan:
-    """Diarise the review FGC for a recorded plan (called inside record_conference's transaction)."""
+class SlotTimes(TypedDict):
+    start: dt.datetime
+    end: dt.datetime
+    information_sharing_ends_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ReviewSlot:
+    """Where and when the review would be: the first conference's venue and times, on another day."""
+
+    venue: Venue
+    start: dt.datetime
+    end: dt.datetime
+    information_sharing_ends_at: dt.datetime
+
+    def times(self) -> SlotTimes:
+        return {"start": self.start, "end": self.end, "information_sharing_ends_at": self.information_sharing_ends_at}
+
+
+def _sharing_length(conference: Conference, length: dt.timedelta) -> dt.timedelta:
+    """As booked for the first conference; else as it happened; else an hour (never past the end)."""
+    if conference.information_sharing_ends_at is not None:
+        return conference.information_sharing_ends_at - conference.start
+    started, ended = conference.information_sharing_started_at, conference.family_time_started_at
+    if started is not None and ended is not None and dt.timedelta(0) < ended - started < length:
+        return ended - started
+    return min(DEFAULT_SHARING, length)
+
+
+def review_slot(conference: Conference, day: dt.date) -> ReviewSlot:
+    length = conference.end - conference.start
+    start = local_datetime(day, timezone.localtime(conference.start).time().replace(tzinfo=None))
+    return ReviewSlot(conference.venue, start, start + length, start + _sharing_length(conference, length))
+
+
+def first_review_day(conference: Conference, *, today: dt.date | None = None) -> dt.date:
+    """The review's day: 13 weeks on, or, if that has passed (a conference recorded late), the next working day."""
+    today = today or timezone.localdate()
+    wanted = review_day(timezone.localtime(conference.start).date())
+    return wanted if wanted > today else add_working_days(today, 1)
+
+
+def proposed_slot(plan: FamilyPlan) -> ReviewSlot:
+    """The slot the review would first be offered: what the booking page suggests when none is booked."""
+    return review_slot(plan.conference, first_review_day(plan.conference))
+
+
+@dataclass(frozen=True)
+class ReviewBooking:
+    """The review as it was booked: on the day wanted, on a later free one, or not at all (and why)."""
+
+    wanted: dt.date
+    conference: Conference | None
+    problem: str = ""
+
+    @property
+    def day(self) -> dt.date | None:
+        return timezone.localtime(self.conference.start).date() if self.conference else None
+
+    @property
+    def moved(self) -> bool:
+        return self.conference is not None and self.day != self.wanted
+
+
+NO_FREE_DAY = "you or the venue already had a conference at that time on each of the {n} working days from then."
+
+
+def book_review(*, plan: FamilyPlan, by: User, professionals: Sequence[User] = ()) -> ReviewBooking:
+    """Book the review through the booking service: 13 weeks on, or the next working day you and the room are free.
+
+    Called inside record_conference's transaction; each try is the booking service's own
+    savepoint, so a refused one leaves nothing behind. A day whose time has passed is
+    skipped; if none is free within LOOK_AHEAD_WORKING_DAYS (or the booking is refused
+    for another reason, such as the venue taken out of use) nothing is booked and the
+    coordinator is asked to book it.
+    """
     conference = plan.conference
-    start_local = timezone.localtime(conference.start)
-    end_local = timezone.localtime(conference.end)
-    day = review_day(start_local.date())
-    people = {conference.coordinator.pk: conference.coordinator}
-    for person in [conference.referral.referred_by, *attendees]:
-        people.setdefault(person.pk, person)
-    meeting = diary.schedule_meeting(
-        kind=MeetingKind.FGC,
-        title=f"FGC review – {conference.referral.reference}",
-        organiser=conference.coordinator,
-        start=local_datetime(day, start_local.time().replace(tzinfo=None)),
-        end=local_datetime(day, end_local.time().replace(tzinfo=None)),
-        link_path=reverse("fgc:conference_detail", kwargs={"pk": conference.pk}),
-        location=conference.venue.name,
-        case_references=conference.referral.reference,
-        attendees=[AttendeeSpec(user=u) for u in people.values() if u.is_active],
-        reminder_rules=REVIEW_REMINDERS,
-        description="Review of the family plan: progress on each part of it.",
+    wanted = first_review_day(conference)
+    day = wanted
+    result: ReviewBooking | None = None
+    for _ in range(LOOK_AHEAD_WORKING_DAYS):
+        slot = review_slot(conference, day)
+        if slot.start > timezone.now():
+            try:
+                booked = booking.book(
+                    referral=conference.referral,
+                    by=by,
+                    venue=slot.venue,
+                    professionals=professionals,
+                    kind=ConferenceKind.REVIEW,
+                    **slot.times(),
+                )
+            except booking.DoubleBooked:
+                pass
+            except ValidationError as exc:
+                result = ReviewBooking(wanted, None, " ".join(exc.messages))
+                break
+            else:
+                result = ReviewBooking(wanted, booked)
+                break
+        day = add_working_days(day, 1)
+    if result is None:
+        result = ReviewBooking(wanted, None, NO_FREE_DAY.format(n=LOOK_AHEAD_WORKING_DAYS))
+    if result.moved or result.conference is None:
+        _tell_coordinator(plan, result)
+    return result
+
+
+def _tell_coordinator(plan: FamilyPlan, result: ReviewBooking) -> None:
+    """An email to the coordinator when the review is not on the day proposed (whoever recorded the conference)."""
+    conference = plan.conference
+    coordinator, reference = conference.coordinator, conference.referral.reference
+    if not coordinator.is_active:
+        return
+    if result.conference is not None:
+        headline = f"The review conference for {reference} is booked for {result.day:%-d %B %Y}."
+        detail = (
+            f"On {result.wanted:%-d %B %Y}, the day first proposed, you or the venue already had a conference at "
+            "that time, so the review is booked for the next working day when you and the venue are both free. "
+            "Move it on the booking page if the family would prefer another day."
+        )
+    else:
+        headline = f"The review conference for {reference} needs booking."
+        detail = f"It could not be booked for {result.wanted:%-d %B %Y}: {result.problem} Book it on its booking page."
+    enqueue_email(
+        to=[coordinator.email],
+        template="fgc_referral_update",
+        context={
+            "name": coordinator.full_name,
+            "reference": reference,
+            "headline": headline,
+            "detail": detail,
+            "link": settings.SITE_URL + reverse("fgc:review_booking", kwargs={"pk": conference.referral_id}),
+        },
+        idempotency_key=f"fgc:review-proposed:{plan.pk}",
     )
-    plan.review_meeting = meeting
-    plan.save(update_fields=["review_meeting"])
-    return plan
+
+
+def review_booking_state(plan: FamilyPlan) -> ReviewBooking:
+    """Where the plan's review stands now: the booked review (if any) against the day it would first be offered."""
+    return ReviewBooking(first_review_day(plan.conference), booking.current_review(plan.conference.referral))
+
+
+def latest_review(referral: Referral) -> Conference | None:
+    """The referral's review conference: booked, held, or (when neither) the last cancelled."""
+    reviews = list(referral.conferences.filter(kind=ConferenceKind.REVIEW).select_related("venue").order_by("-pk"))
+    for status in (ConferenceStatus.BOOKED, ConferenceStatus.HELD, ConferenceStatus.CANCELLED):
+        for review in reviews:
+            if review.status == status:
+                return review
+    return None
 
 
 @transaction.atomic
 def record_review(*, plan: FamilyPlan, by: User, progress: dict[int, str]) -> FamilyPlan:
-    """Progress on each part of the plan, as the review conference found it."""
+    """Progress on each part of the plan, as the review conference found it; the booked review is held.
+
+    Recorded before the booked review's time (the review met early), the booking is
+    cancelled instead, freeing the coordinator and the room and withdrawing the invites.
+    """
     plan = FamilyPlan.objects.select_for_update().select_related("conference__referral").get(pk=plan.pk)
     if plan.conference.status != ConferenceStatus.HELD:
         raise ValidationError("Only the plan of a held conference can be reviewed.")
@@ -93,10 +238,11 @@ def record_review(*, plan: FamilyPlan, by: User, progress: dict[int, str]) -> Fa
     if referral.status == ReferralStatus.HELD:
         referral.status = ReferralStatus.REVIEW
         referral.save(update_fields=["status", "updated_at"])
-    meeting = plan.review_meeting
-    if meeting is not None and meeting.status == MeetingStatus.SCHEDULED and meeting.start > timezone.now():
-        # Reviewed early: the diarised review is no longer needed.
-        diary.cancel_meeting(meeting=meeting, reason="The review has been held.")
+    review = booking.current_review(referral)
+    if review is not None and review.start > timezone.now():
+        booking.cancel(conference=review, by=by, reason="The review has been held.")
+    elif review is not None:
+        Conference.objects.filter(pk=review.pk, status=ConferenceStatus.BOOKED).update(status=ConferenceStatus.HELD)
     return plan
 
 

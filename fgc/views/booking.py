@@ -1,8 +1,12 @@
-"""Booking pages: book, move or cancel the conference; invitation letters; the FGC manager's venues."""
+"""Booking pages: book, move or cancel the conference or its review; invitation letters; the FGC manager's venues.
+
+The first conference and the review share each page: the URL says which (`kind`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +25,7 @@ from fgc import booking_selectors
 from fgc.forms_booking import BookingForm, CancelForm, VenueForm
 from fgc.models import (
     Conference,
+    ConferenceKind,
     InvitationStatus,
     NetworkMember,
     PreparationSession,
@@ -30,6 +35,7 @@ from fgc.models import (
 )
 from fgc.permissions import get_referral_for_user, is_allocated_coordinator, is_fgc_manager, sees_network
 from fgc.services import booking as services
+from fgc.services import review as review_services
 from fgc.views import user_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -64,26 +70,87 @@ def _initial(conference: Conference | None) -> dict[str, object]:
     }
 
 
-def _around(request: HttpRequest, form: BookingForm, conference: Conference | None) -> dt.date:
-    """The day whose neighbourhood the availability shows: the one typed, asked for, booked, or today."""
+def _proposed_review(referral: Referral) -> dict[str, object]:
+    """No review booked (it was cancelled, or could not be booked): the form starts from the proposed slot."""
+    plan = services.plan_to_review(referral)
+    if plan is None:
+        return {}
+    slot = review_services.proposed_slot(plan)
+    start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+    always = {referral.coordinator_id, referral.referred_by_id}
+    took_part = plan.conference.attendance.filter(professional__isnull=False).exclude(professional_id__in=always)
+    return {
+        "day": start.date(),
+        "start_time": start.time(),
+        "end_time": end.time(),
+        "sharing_end_time": timezone.localtime(slot.information_sharing_ends_at).time(),
+        "venue": slot.venue.pk if slot.venue.active else None,
+        "professionals": "\n".join(
+            row.professional.email for row in took_part.select_related("professional") if row.professional
+        ),
+    }
+
+
+def _around(request: HttpRequest, form: BookingForm, fallback: dt.date) -> dt.date:
+    """The day whose neighbourhood the availability shows: the one typed, asked for, booked or proposed, or today."""
     if form.is_bound and form.is_valid():
         day: dt.date = form.cleaned_data["day"]
         return day
     try:
         return dt.date.fromisoformat(request.GET.get("around", ""))
     except ValueError:
-        return timezone.localtime(conference.start).date() if conference else timezone.localdate()
+        return fallback
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the booking pages say and link to for one kind of conference: the first, or the review."""
+
+    value: str
+    name: str  # "conference" or "review conference"
+    cancel_url: str
+    letter_url: str
+
+    @property
+    def review(self) -> bool:
+        return self.value == ConferenceKind.REVIEW
+
+
+KINDS = {
+    ConferenceKind.INITIAL: Kind(ConferenceKind.INITIAL, "conference", "fgc:booking_cancel", "fgc:invitation_letter"),
+    ConferenceKind.REVIEW: Kind(
+        ConferenceKind.REVIEW, "review conference", "fgc:review_booking_cancel", "fgc:review_invitation_letter"
+    ),
+}
+
+
+def _booked(request: HttpRequest, referral: Referral, kind: Kind, start: dt.datetime) -> None:
+    """What the coordinator is told once the booking is saved."""
+    messages.success(request, f"{kind.name.capitalize()} booked for {timezone.localtime(start):%-d %B %Y, %H:%M}.")
+    if kind.review:
+        return
+    if services.is_after_key_date(referral, start):
+        messages.warning(request, "The conference is after the date it should precede.")
+    to_replan = PreparationSession.objects.planned().filter(voice__referral=referral, needs_replanning=True).count()
+    if to_replan:
+        messages.warning(
+            request,
+            f"{to_replan} of the children's preparation sessions no longer fall a working day before "
+            "the conference: re-plan them on the preparation page.",
+        )
 
 
 @login_required
 @GET_POST
-def booking(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _booker(request, pk)
-    conference = services.current_conference(referral)
-    if conference is None and referral.status not in services.BOOKABLE:
-        messages.error(request, f"This referral is {referral.get_status_display().lower()}: it cannot be booked now.")
+def booking(request: HttpRequest, pk: int, kind: str = ConferenceKind.INITIAL) -> HttpResponse:
+    """Book or move the first conference, or (kind REVIEW) the review conference."""
+    referral, what = _booker(request, pk), KINDS[ConferenceKind(kind)]
+    conference = services.current_conference(referral, what.value)
+    if conference is None and (problem := services.not_bookable(referral, what.value)):
+        messages.error(request, problem)
         return redirect("fgc:referral_detail", pk=referral.pk)
-    form = BookingForm(request.POST or None, initial=_initial(conference))
+    initial = _initial(conference) or (_proposed_review(referral) if what.review else {})
+    form = BookingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             start, end, sharing_end = form.times()
@@ -96,30 +163,20 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
                 "professionals": form.cleaned_data["professionals"],
             }
             if conference is None:
-                conference = services.book(referral=referral, **fields)
+                conference = services.book(referral=referral, kind=what.value, **fields)
             else:
                 conference = services.rebook(conference=conference, **fields)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Conference booked for {timezone.localtime(start):%-d %B %Y, %H:%M}.")
-            if services.is_after_key_date(referral, start):
-                messages.warning(request, "The conference is after the date it should precede.")
-            to_replan = (
-                PreparationSession.objects.planned().filter(voice__referral=referral, needs_replanning=True).count()
-            )
-            if to_replan:
-                messages.warning(
-                    request,
-                    f"{to_replan} of the children's preparation sessions no longer fall a working day before "
-                    "the conference: re-plan them on the preparation page.",
-                )
+            _booked(request, referral, what, start)
             return redirect("fgc:referral_detail", pk=referral.pk)
-    around = _around(request, form, conference)
+    day = initial.get("day")
+    around = _around(request, form, day if isinstance(day, dt.date) else timezone.localdate())
     chosen = form.cleaned_data["day"] if form.is_bound and form.is_valid() else None
     assert referral.coordinator is not None
     with transaction.atomic():
-        audit.record_view(request, referral, page="fgc-booking")
+        audit.record_view(request, referral, page="fgc-review-booking" if what.review else "fgc-booking")
         return render(
             request,
             "fgc/booking/booking.html",
@@ -127,12 +184,16 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
                 "form": form,
                 "referral": referral,
                 "conference": conference,
+                "kind": what,
                 "availability": booking_selectors.availability(coordinator=referral.coordinator, around=around),
                 "around": around,
                 "earlier": around - dt.timedelta(days=7),
                 "later": around + dt.timedelta(days=7),
-                "after_key_date": bool(referral.key_date and chosen and chosen > referral.key_date)
-                or bool(conference and services.is_after_key_date(referral, conference.start)),
+                "after_key_date": not what.review
+                and (
+                    bool(referral.key_date and chosen and chosen > referral.key_date)
+                    or bool(conference and services.is_after_key_date(referral, conference.start))
+                ),
                 "letters": letter_recipients(referral) if conference else [],
             },
         )
@@ -140,11 +201,11 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _booker(request, pk)
-    conference = services.current_conference(referral)
+def booking_cancel(request: HttpRequest, pk: int, kind: str = ConferenceKind.INITIAL) -> HttpResponse:
+    referral, what = _booker(request, pk), KINDS[ConferenceKind(kind)]
+    conference = services.current_conference(referral, what.value)
     if conference is None:
-        raise Http404("No conference is booked.")
+        raise Http404(f"No {what.name} is booked.")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,19 +213,24 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Conference cancelled. The invitations have been withdrawn.")
+            messages.success(request, f"{what.name.capitalize()} cancelled. The invitations have been withdrawn.")
             return redirect("fgc:referral_detail", pk=referral.pk)
     with transaction.atomic():
-        audit.record_view(request, referral, page="fgc-booking-cancel")
+        audit.record_view(request, referral, page="fgc-review-booking-cancel" if what.review else "fgc-booking-cancel")
         return render(
-            request, "fgc/booking/cancel.html", {"form": form, "referral": referral, "conference": conference}
+            request,
+            "fgc/booking/cancel.html",
+            {"form": form, "referral": referral, "conference": conference, "kind": what},
         )
 
 
 @login_required
 @require_GET
-def invitation_letter(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def invitation_letter(
+    request: HttpRequest, pk: int, member_pk: int, kind: str = ConferenceKind.INITIAL
+) -> HttpResponse:
     """A printable letter for one network member: only for those who may see the network, audited."""
+    what = KINDS[ConferenceKind(kind)]
     with transaction.atomic():
         referral = get_referral_for_user(request.user, pk)
         if not sees_network(request.user, referral):
@@ -172,15 +238,17 @@ def invitation_letter(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
         member = get_object_or_404(NetworkMember, referral=referral, pk=member_pk)
         if member.invitation_status in NO_LETTER:
             raise Http404("This person is not to be invited.")
-        conference = services.current_conference(referral)
-        if conference is None or referral.status != ReferralStatus.BOOKED:
-            raise Http404("No conference is booked.")
+        conference = services.current_conference(referral, what.value)
+        # Not while the referral is paused or closed: the first conference's referral is booked, the review's held.
+        if conference is None or referral.status != (ReferralStatus.HELD if what.review else ReferralStatus.BOOKED):
+            raise Http404(f"No {what.name} is booked.")
         audit.record(
             action=AuditAction.DOWNLOAD,
             obj=member,
             request=request,
             detail={"page": "fgc-invitation-letter", "referral": referral.pk, "conference": conference.pk},
         )
+    title = f"Invitation to a {'review ' if what.review else ''}Family Group Conference"
     # A one-page letter renders in well under a second: made on demand, never stored.
     pdf = render_pdf(
         template="fgc/booking/letter_pdf.html",
@@ -190,12 +258,15 @@ def invitation_letter(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
             "conference": conference,
             "coordinator": referral.coordinator,
             "today": timezone.localdate(),
+            "review": what.review,
+            "title": title,
         },
-        title=f"Invitation to a Family Group Conference ({referral.reference})",
+        title=f"{title} ({referral.reference})",
         running_header=f"Family Group Conference {referral.reference}",
     )
+    name = "review-invitation" if what.review else "invitation"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="invitation-{referral.reference}-{member.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{referral.reference}-{member.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

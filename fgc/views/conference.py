@@ -15,10 +15,10 @@ from accounts.models import User
 from core import audit
 from core.formerrors import add_errors
 from fgc.forms_conference import ConferenceForm
-from fgc.models import Conference, ConferenceStatus, FamilyPlan, InvitationStatus, SupportPackage
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, FamilyPlan, InvitationStatus, SupportPackage
 from fgc.permissions import is_allocated_coordinator, is_fgc_manager, sees_network
+from fgc.services import booking, review
 from fgc.services import conference as services
-from fgc.services import review
 from fgc.views import user_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -61,6 +61,12 @@ def conference_record(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference_for_user(user, pk)
     if not runs_conference(user, conference):
         raise PermissionDenied
+    if conference.kind == ConferenceKind.REVIEW:
+        # A review is recorded as progress on the plan it reviews (fgc.views.review).
+        reviewed = _reviewed(conference)
+        if reviewed is None:
+            raise Http404
+        return redirect("fgc:review_record", pk=reviewed.pk)
     if conference.status != ConferenceStatus.BOOKED:
         messages.info(request, "This conference has already been recorded.")
         return redirect("fgc:conference_detail", pk=conference.pk)
@@ -78,7 +84,7 @@ def conference_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_conference(conference=conference, by=user, **form.service_arguments())
+            plan = services.record_conference(conference=conference, by=user, **form.service_arguments())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -87,10 +93,53 @@ def conference_record(request: HttpRequest, pk: int) -> HttpResponse:
                 "Conference recorded as held. The plan is being prepared: the professionals who took part "
                 "will get a secure link, and the family's letters will be ready to print.",
             )
+            _say_where_the_review_is(request, plan)
             return redirect("fgc:conference_detail", pk=conference.pk)
     with transaction.atomic():
         audit.record_view(request, referral, page="fgc-conference-record")
         return render(request, "fgc/conference/record.html", {"form": form, "conference": conference})
+
+
+def _say_where_the_review_is(request: HttpRequest, plan: FamilyPlan) -> None:
+    state = review.review_booking_state(plan)
+    if state.conference is None:
+        messages.warning(request, "The review conference could not be booked: book it from the referral's page.")
+        return
+    when = f"{timezone.localtime(state.conference.start):%A %-d %B %Y, %H:%M}"
+    if state.moved:
+        messages.warning(
+            request,
+            f"The review conference is booked for {when}: on {state.wanted:%A %-d %B %Y}, the day proposed, the "
+            "coordinator or the venue already had a conference at that time. Move it if the family prefers another "
+            "day.",
+        )
+    else:
+        messages.success(request, f"The review conference is booked for {when}, and everyone invited has been told.")
+
+
+def _reviewed(review_conference: Conference) -> Conference | None:
+    """The held first conference whose plan a review conference reviews."""
+    return (
+        Conference.objects.filter(
+            referral_id=review_conference.referral_id, kind=ConferenceKind.INITIAL, status=ConferenceStatus.HELD
+        )
+        .order_by("-start")
+        .first()
+    )
+
+
+def _review_context(user: User, conference: Conference, plan: FamilyPlan | None) -> dict[str, object]:
+    """The review conference on its plan's page, or (on a review's own page) the conference it reviews."""
+    runs = runs_conference(user, conference)
+    if conference.kind == ConferenceKind.REVIEW:
+        booked = conference.status == ConferenceStatus.BOOKED
+        return {"reviewed": _reviewed(conference), "can_book_review": runs and booked}
+    if plan is None:
+        return {}
+    return {
+        "review": review.latest_review(conference.referral),
+        "can_book_review": runs and booking.plan_to_review(conference.referral) is not None,
+    }
 
 
 @login_required
@@ -99,7 +148,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     with transaction.atomic():
         conference = get_conference_for_user(user, pk)
-        plan = FamilyPlan.objects.filter(conference=conference).select_related("review_meeting").first()
+        plan = FamilyPlan.objects.filter(conference=conference).first()
         audit.record_view(request, conference, page="fgc-conference")
         return render(
             request,
@@ -113,6 +162,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     conference.attendance.select_related("member", "child", "professional").order_by("pk")
                 ),
                 "can_record": runs_conference(user, conference)
+                and conference.kind == ConferenceKind.INITIAL
                 and conference.status == ConferenceStatus.BOOKED
                 and conference.start <= timezone.now(),
                 "can_letters": runs_conference(user, conference),
@@ -124,6 +174,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_request": runs_conference(user, conference) and plan is not None,
                 "outcomes": list(conference.referral.outcomes.select_related("child").order_by("months_after", "pk")),
                 "outcomes_due": review.outcomes_due([plan]) if plan else [],
+                **_review_context(user, conference, plan),
             },
         )
 

@@ -129,6 +129,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "sees_network": sees_network(request.user, referral),
                 "statuses": ReferralStatus,
                 "conference": booking_services.current_conference(referral),
+                "review": booking_services.current_review(referral),
             },
         )
 
@@ -150,6 +151,10 @@ def _actions(request: HttpRequest, referral: Referral) -> dict[str, bool]:
         "consent": can_change_consent(user, referral) and not finished,
         "close": (triage or coordinator) and not finished,
         "book": (triage or coordinator) and status in (*booking_services.BOOKABLE, ReferralStatus.BOOKED),
+        # A review is booked (or moved) while the held conference's plan waits for it.
+        "book_review": (triage or coordinator)
+        and status == ReferralStatus.HELD
+        and booking_services.plan_to_review(referral) is not None,
     }
 
 

@@ -24,17 +24,20 @@ from fgc.models import (
     Budget,
     ChildVoice,
     ConferenceAttendance,
+    ConferenceKind,
     ConferenceStatus,
     FamilyPlan,
     NetworkMember,
     PlanItem,
     PreparationSession,
+    Referral,
+    ReferralStatus,
     Stage,
     SupportPackage,
 )
-from fgc.services import preparation, referrals
+from fgc.services import booking, preparation, referrals
 from tests.access import LOGIN, PERSONAS, Entry, Expect
-from tests.fgc.booking_helpers import allocated, book
+from tests.fgc.booking_helpers import allocated, book, slot
 from tests.fgc.conference_helpers import booked_conference
 from tests.fgc.factories import make_referral, make_venue
 
@@ -60,6 +63,12 @@ def setup(world: SimpleNamespace) -> None:
     plan.letters_pdf.save("matrix-letters.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
     plan.save()
     world.fgc_held = held
+    # Its review conference, booked, with a family member who gets a letter for it.
+    Referral.objects.filter(pk=held.referral_id).update(status=ReferralStatus.HELD)
+    booking.book(referral=held.referral, by=world.fern, venue=held.venue, kind=ConferenceKind.REVIEW, **slot(days=90))
+    world.fgc_review_member = NetworkMember.objects.create(
+        referral=held.referral, name="Aunt", relationship="Aunt", address="2 Road"
+    )
     item = PlanItem.objects.create(plan=plan, what="Respite weekends", who="Aunt")
     budget = Budget.objects.create(name="Matrix pot", financial_year=2026, amount=Decimal(1000))
     world.fgc_package = SupportPackage.objects.create(
@@ -90,6 +99,10 @@ def only(default: Expect, **overrides: Expect) -> dict[str, Expect]:
 
 def _referral(w: Any) -> dict[str, int]:
     return {"pk": w.fgc_referral.pk}
+
+
+def _held_referral(w: Any) -> dict[str, int]:
+    return {"pk": w.fgc_held.referral_id}
 
 
 REFERRERS = {"alice": 200, "bob": 200, "mo": 200}
@@ -126,6 +139,14 @@ ENTRIES = [
     Entry(
         "fgc:invitation_letter",
         kwargs=lambda w: {"pk": w.fgc_booked.pk, "member_pk": w.fgc_member.pk},
+        expect=only(404, alice=200, fern=200),
+    ),
+    # The review conference's booking: the same pages for the held referral's review.
+    Entry("fgc:review_booking", kwargs=_held_referral, expect=only(404, alice=403, mo=403, fern=200)),
+    Entry("fgc:review_booking_cancel", kwargs=_held_referral, expect=only(404, alice=403, mo=403, fern=200)),
+    Entry(
+        "fgc:review_invitation_letter",
+        kwargs=lambda w: {"pk": w.fgc_held.referral_id, "member_pk": w.fgc_review_member.pk},
         expect=only(404, alice=200, fern=200),
     ),
     Entry("fgc:venue_list", expect=only(404)),

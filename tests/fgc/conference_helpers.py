@@ -12,7 +12,18 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from families.models import Family
-from fgc.models import Conference, FamilyPlan, NetworkMember, Referral, ReferralStatus, ReferrerDecision, Stage, Venue
+from fgc.models import (
+    Conference,
+    ConferenceStatus,
+    FamilyPlan,
+    NetworkMember,
+    PlanItem,
+    Referral,
+    ReferralStatus,
+    ReferrerDecision,
+    Stage,
+    Venue,
+)
 from fgc.services import conference as services
 from fgc.services import referrals
 from fgc.services.conference import Attended, ItemSpec
@@ -69,7 +80,43 @@ def record(conference: Conference, *, by: User, **overrides: Any) -> FamilyPlan:
     return services.record_conference(conference=conference, by=by, **arguments)
 
 
+def record_form(conference: Conference, **extra: str) -> dict[str, object]:
+    """What the coordinator types into the conference's record page (a family member added to take part)."""
+    member = add_member(conference.referral)
+    day = timezone.localtime(conference.start).date()
+    data: dict[str, object] = {
+        "day": day.isoformat(),
+        "information_time": "10:00",
+        "family_time": "10:45",
+        "plan_time": "12:00",
+        "end_time": "12:40",
+        f"att_m{member.pk}": ["information", "family_time", "plan"],
+        f"att_p{conference.referral.referred_by_id}": ["information"],
+        "item_1_what": "Grandma Rose has the children after school",
+        "item_1_who": "Grandma Rose",
+        "item_1_by": (day + dt.timedelta(days=7)).isoformat(),
+        "bottom_lines_met": "yes",
+        "referrer_decision": "agreed",
+        "monitored_by": "Social worker",
+        "contingency": "Aunt steps in.",
+    }
+    data.update(extra)
+    return data
+
+
 def pdf_pages(name: str) -> list[str]:
     with default_storage.open(name, "rb") as f:
         reader = PdfReader(io.BytesIO(f.read()))
     return [page.extract_text() for page in reader.pages]
+
+
+def held_awaiting_review(*, family: Family, referrer: User, coordinator: User, days_ago: int = 2) -> FamilyPlan:
+    """A conference held (written directly, no review booked) whose plan waits for its review."""
+    conference = booked_conference(family=family, referrer=referrer, coordinator=coordinator, days_ago=days_ago)
+    Conference.objects.filter(pk=conference.pk).update(
+        status=ConferenceStatus.HELD, information_sharing_ends_at=conference.start + dt.timedelta(hours=1)
+    )
+    Referral.objects.filter(pk=conference.referral_id).update(status=ReferralStatus.HELD)
+    plan = FamilyPlan.objects.create(conference=conference, bottom_lines_met=True, referrer_decision="agreed")
+    PlanItem.objects.create(plan=plan, what="Grandma has the children after school", who="Grandma")
+    return FamilyPlan.objects.select_related("conference__referral", "conference__venue").get(pk=plan.pk)

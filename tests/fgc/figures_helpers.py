@@ -126,12 +126,14 @@ def baseline(of: Referral, days_ago: int, *, status: str = MeetingStatus.SCHEDUL
     return meeting
 
 
-def conference(of: Referral, days_ago: int, *, status: str = ConferenceStatus.HELD) -> Conference:
+def conference(
+    of: Referral, days_ago: int, *, status: str = ConferenceStatus.HELD, kind: str = ConferenceKind.INITIAL
+) -> Conference:
     assert of.coordinator is not None
     start = at(days_ago)
     return Conference.objects.create(
         referral=of,
-        kind=ConferenceKind.INITIAL,
+        kind=kind,
         status=status,
         coordinator=of.coordinator,
         venue=make_venue(f"Room for {of.reference} at {days_ago}"),
@@ -214,6 +216,9 @@ def build_caseload(*, north: Team, south: Team, alice: User, bob: User, fern: Us
     held_1 = r1.conferences.get()
     a, b = north_two.children.order_by("pk")
     ConferenceAttendance.objects.create(conference=held_1, child=a, stages=[Stage.INFORMATION, Stage.FAMILY_TIME])
+    # Its review conference, held: the figures count the first conference only (b came to the review alone).
+    reviewed_1 = conference(r1, 5, kind=ConferenceKind.REVIEW)
+    ConferenceAttendance.objects.create(conference=reviewed_1, child=b, stages=[Stage.INFORMATION])
     # Attending in person counts first, whoever else spoke for the child.
     ChildVoice.objects.create(referral=r1, child=a, views="I want to stay with mum.", spoken_by_ambassador=True)
     ChildVoice.objects.create(referral=r1, child=b, views="Sam says it for me.", spoken_by_ambassador=True)
@@ -233,6 +238,7 @@ def build_caseload(*, north: Team, south: Team, alice: User, bob: User, fern: Us
     baseline(r2, 45)
     conference(r2, 44, status=ConferenceStatus.CANCELLED)
     r2_item = plan(conference(r2, 40), ReferrerDecision.MORE_TIME, met=True)
+    conference(r2, -50, status=ConferenceStatus.BOOKED, kind=ConferenceKind.REVIEW)  # its review, still to come
     c = south_one.children.get()
     # Recorded as wanting to attend, but the conference's record says who was there: views only.
     ChildVoice.objects.create(referral=r2, child=c, participation="attend", views="I like living with my aunt.")

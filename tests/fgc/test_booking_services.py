@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
 from diary.models import MeetingAttendee, MeetingStatus
-from fgc.models import Conference, ConferenceStatus, Referral, ReferralStatus, Venue
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, Referral, ReferralStatus, Venue
 from fgc.services import booking
 from outbox.models import OutboxMessage
 from tests.fgc.booking_helpers import Slot, allocated, book, coordinator, slot
+from tests.fgc.conference_helpers import held_awaiting_review
 from tests.fgc.factories import make_venue
 
 pytestmark = pytest.mark.django_db
@@ -123,14 +125,17 @@ ROUNDS = 5
 THREADS = 4
 
 
-def _race(attempts: list[tuple[Referral, Venue]], times: Slot) -> list[str]:
+def _race(attempts: list[tuple[Referral, Venue]], times: Slot, *, reviews: Sequence[Referral] = ()) -> list[str]:
+    """Every attempt books at the same moment: a first conference, or (for `reviews`) the referral's review."""
     barrier = threading.Barrier(len(attempts))
     outcomes: list[str] = []
 
     def attempt(referral: Referral, venue: Venue) -> None:
+        kind = ConferenceKind.REVIEW if referral in reviews else ConferenceKind.INITIAL
         try:
             barrier.wait()
-            book(referral, venue, **times)
+            assert referral.coordinator is not None
+            booking.book(referral=referral, by=referral.coordinator, venue=venue, kind=kind, **times)
             outcomes.append("booked")
         except ValidationError:
             outcomes.append("refused")
@@ -166,6 +171,35 @@ def test_concurrent_bookings_of_one_venue_book_exactly_one_each_time(alice, nort
         outcomes = _race(attempts, slot(days=10 + round_))
         assert sorted(outcomes) == ["booked"] + ["refused"] * (THREADS - 1)
     assert Conference.objects.filter(status=ConferenceStatus.BOOKED).count() == ROUNDS
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_review_racing_first_conferences_for_one_coordinator_or_room_never_double_books(
+    alice, fern, north_family
+) -> None:
+    """The review goes through the same locks and constraints: against first conferences, one booking wins."""
+    for round_ in range(ROUNDS):
+        # One coordinator: fern's review against her first conferences, each in a room of its own.
+        fern_review = held_awaiting_review(family=north_family, referrer=alice, coordinator=fern).conference.referral
+        firsts = [allocated(north_family, alice, fern) for _ in range(1, THREADS)]
+        attempts = [(r, make_venue(f"Room {round_}-{n}")) for n, r in enumerate((fern_review, *firsts))]
+        outcomes = _race(attempts, slot(days=90 + round_), reviews=[fern_review])
+        assert sorted(outcomes) == ["booked"] + ["refused"] * (THREADS - 1)
+        # One room: another coordinator's review against other coordinators' first conferences there.
+        colin = coordinator(f"colin{round_}@example.gov.uk")
+        colin_review = held_awaiting_review(family=north_family, referrer=alice, coordinator=colin).conference.referral
+        others = [
+            allocated(north_family, alice, coordinator(f"c{round_}-{n}@example.gov.uk")) for n in range(1, THREADS)
+        ]
+        room = make_venue(f"Shared room {round_}")
+        outcomes = _race([(r, room) for r in (colin_review, *others)], slot(days=120 + round_), reviews=[colin_review])
+        assert sorted(outcomes) == ["booked"] + ["refused"] * (THREADS - 1)
+    booked = Conference.objects.filter(status=ConferenceStatus.BOOKED)
+    assert booked.count() == 2 * ROUNDS
+    for one in booked:
+        clash = booked.exclude(pk=one.pk).filter(start__lt=one.end, end__gt=one.start)
+        assert not clash.filter(coordinator=one.coordinator).exists() and not clash.filter(venue=one.venue).exists()
 
 
 @pytest.mark.postgres

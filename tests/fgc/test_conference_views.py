@@ -14,7 +14,7 @@ from core.models import AuditEvent
 from families.models import Family
 from fgc.models import Conference, ConferenceStatus, FamilyPlan
 from fgc.tasks import render_and_circulate_plan
-from tests.fgc.conference_helpers import add_member, booked_conference, record
+from tests.fgc.conference_helpers import booked_conference, record, record_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,32 +24,9 @@ def conference(north_family: Family, alice: User, fern: User) -> Conference:
     return booked_conference(family=north_family, referrer=alice, coordinator=fern)
 
 
-def _form(conference: Conference, **extra: str) -> dict[str, object]:
-    member = add_member(conference.referral)
-    day = timezone.localtime(conference.start).date()
-    data: dict[str, object] = {
-        "day": day.isoformat(),
-        "information_time": "10:00",
-        "family_time": "10:45",
-        "plan_time": "12:00",
-        "end_time": "12:40",
-        f"att_m{member.pk}": ["information", "family_time", "plan"],
-        f"att_p{conference.referral.referred_by_id}": ["information"],
-        "item_1_what": "Grandma Rose has the children after school",
-        "item_1_who": "Grandma Rose",
-        "item_1_by": (day + dt.timedelta(days=7)).isoformat(),
-        "bottom_lines_met": "yes",
-        "referrer_decision": "agreed",
-        "monitored_by": "Social worker",
-        "contingency": "Aunt steps in.",
-    }
-    data.update(extra)
-    return data
-
-
 def test_the_coordinator_records_the_conference_through_the_form(client_for, conference, fern) -> None:
     client = client_for(fern)
-    response = client.post(reverse("fgc:conference_record", kwargs={"pk": conference.pk}), _form(conference))
+    response = client.post(reverse("fgc:conference_record", kwargs={"pk": conference.pk}), record_form(conference))
     assert response.status_code == 302
     conference.refresh_from_db()
     assert conference.status == ConferenceStatus.HELD
@@ -62,7 +39,7 @@ def test_the_coordinator_records_the_conference_through_the_form(client_for, con
 def test_an_error_shows_on_its_field_and_nothing_is_saved(client_for, conference, fern) -> None:
     response = client_for(fern).post(
         reverse("fgc:conference_record", kwargs={"pk": conference.pk}),
-        _form(conference, family_time="09:00", referrer_decision="not_agreed"),
+        record_form(conference, family_time="09:00", referrer_decision="not_agreed"),
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""The review FGC diarised about three months on, progress on the plan, and each child's outcomes when due."""
+"""The review conference booked about three months on, progress on the plan, and each child's outcomes when due."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from diary.models import MeetingStatus
+from diary.models import MeetingKind, MeetingStatus
 from diary.workdays import is_working_day
 from families.models import Family
-from fgc.models import Conference, FamilyPlan, Living, Referral, ReferralStatus
-from fgc.services import review
+from fgc.models import Conference, ConferenceKind, ConferenceStatus, FamilyPlan, Living, Referral, ReferralStatus
+from fgc.services import booking, review
 from outbox.models import OutboxMessage
+from tests.fgc.booking_helpers import slot
 from tests.fgc.conference_helpers import booked_conference, record
 
 pytestmark = pytest.mark.django_db
@@ -26,24 +27,36 @@ def conference(north_family: Family, alice: User, fern: User) -> Conference:
     return booked_conference(family=north_family, referrer=alice, coordinator=fern)
 
 
-def test_the_review_is_diarised_about_three_months_on_with_invites_and_reminders(conference, fern, alice) -> None:
+def test_the_review_is_booked_as_a_review_conference_about_three_months_on(conference, fern, alice) -> None:
     plan = record(conference, by=fern)
-    meeting = plan.review_meeting
+    booked = booking.current_review(conference.referral)
+    assert booked is not None and booked.kind == ConferenceKind.REVIEW and booked.status == ConferenceStatus.BOOKED
+    held_on, review_on = (timezone.localtime(c.start) for c in (conference, booked))
+    assert 91 <= (review_on.date() - held_on.date()).days <= 95 and is_working_day(review_on.date())
+    # The first conference's time, length and venue; the same coordinator.
+    assert review_on.time() == held_on.time() and booked.end - booked.start == conference.end - conference.start
+    assert (booked.venue, booked.coordinator) == (conference.venue, fern)
+    meeting = booked.meeting
     assert meeting is not None and meeting.status == MeetingStatus.SCHEDULED
-    days = (timezone.localtime(meeting.start).date() - timezone.localtime(conference.start).date()).days
-    assert 91 <= days <= 95 and is_working_day(timezone.localtime(meeting.start).date())
+    assert meeting.kind == MeetingKind.REVIEW_FGC
+    assert (meeting.start, meeting.end) == (booked.start, booked.information_sharing_ends_at)
     assert {a.user for a in meeting.attendees.all()} >= {fern, alice}
     assert conference.referral.reference in meeting.title and "Grandma" not in meeting.title
     invites = OutboxMessage.objects.filter(to=[alice.email]).exclude(calendar="")
     assert invites.exists()
     assert meeting.reminders.count() >= 2  # a week before and the day before, for each attendee
+    assert Referral.objects.get(pk=conference.referral_id).status == ReferralStatus.HELD
+    assert review.review_booking_state(plan).moved is False
+    # Booked on the day proposed: nobody needs telling.
+    assert not OutboxMessage.objects.filter(idempotency_key__startswith="fgc:review-proposed:").exists()
 
 
 def test_the_review_weeks_are_configurable(conference, fern, settings) -> None:
     settings.FGC_REVIEW_WEEKS = 4
-    plan = record(conference, by=fern)
-    assert plan.review_meeting is not None
-    days = (timezone.localtime(plan.review_meeting.start).date() - timezone.localtime(conference.start).date()).days
+    record(conference, by=fern)
+    booked = booking.current_review(conference.referral)
+    assert booked is not None
+    days = (timezone.localtime(booked.start).date() - timezone.localtime(conference.start).date()).days
     assert 28 <= days <= 32
 
 
@@ -52,12 +65,34 @@ def test_progress_is_recorded_per_item_and_the_referral_moves_to_review(conferen
     items = list(plan.items.order_by("pk"))
     with pytest.raises(ValidationError):
         review.record_review(plan=plan, by=fern, progress={})
+    booked = booking.current_review(conference.referral)
+    assert booked is not None and booked.meeting is not None
     review.record_review(plan=plan, by=fern, progress={items[0].pk: "Done every day", items[1].pk: "Started"})
     assert [i.progress for i in plan.items.order_by("pk")] == ["Done every day", "Started"]
     assert Referral.objects.get(pk=conference.referral_id).status == ReferralStatus.REVIEW
     plan.refresh_from_db()
-    assert plan.review_meeting is not None
-    assert plan.reviewed_at is not None and plan.review_meeting.status == MeetingStatus.CANCELLED
+    booked.refresh_from_db()
+    booked.meeting.refresh_from_db()
+    # Reviewed before the booked review's day: the booking is cancelled, freeing the coordinator and the room.
+    assert plan.reviewed_at is not None and booked.status == ConferenceStatus.CANCELLED
+    assert booked.meeting.status == MeetingStatus.CANCELLED
+    with pytest.raises(ValidationError):  # reviewed: no second review to book
+        booking.book(referral=conference.referral, by=fern, venue=booked.venue, kind=ConferenceKind.REVIEW, **slot())
+
+
+def test_progress_recorded_once_the_review_has_met_marks_it_held(conference, fern) -> None:
+    plan = record(conference, by=fern)
+    booked = booking.current_review(conference.referral)
+    assert booked is not None
+    met = timezone.now() - dt.timedelta(hours=1)
+    Conference.objects.filter(pk=booked.pk).update(
+        start=met, end=met + dt.timedelta(hours=3), information_sharing_ends_at=met + dt.timedelta(minutes=45)
+    )
+    item = plan.items.order_by("pk").first()
+    assert item is not None
+    review.record_review(plan=plan, by=fern, progress={item.pk: "Going well"})
+    booked.refresh_from_db()
+    assert booked.status == ConferenceStatus.HELD and booked.kind == ConferenceKind.REVIEW
 
 
 def test_outcomes_fall_due_at_6_and_12_months_and_prompt_the_coordinator_once(conference, fern) -> None:

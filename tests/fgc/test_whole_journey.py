@@ -8,8 +8,8 @@ manager, accepts and allocates Fern, an independent coordinator → Alice hears 
 logs a visit, records a child's views, asks for an FGC Ambassador, checks the report for
 new news, books the conference before the ICPC → on the day records its stages, who took
 part, the plan, the bottom lines and Alice's decision → the plan PDF is rendered and its
-link circulated → a support package is asked for and approved → the review FGC is held
-about three months on, with reminders → outcomes at 6 and 12 months after a prompt.
+link circulated → a support package is asked for and approved → the review conference, booked
+13 weeks on, is held, with reminders → outcomes at 6 and 12 months after a prompt.
 
 No email, at any step, names a child or anyone in the family network.
 """
@@ -345,8 +345,8 @@ def test_a_family_group_conference_from_referral_to_outcomes(
     after_the_day = new_mail(alice)
     subjects = " | ".join(sorted(str(m["Subject"]).strip() for m in after_the_day))
     assert subjects == (
-        f"{settings.PROTECTIVE_MARKING}: Invitation: Family Group Conference: FGC review – {ref} – Wed 24 Sep 2031, "
-        f"10:00 | {settings.PROTECTIVE_MARKING}: The family plan for {ref} is ready"
+        f"{settings.PROTECTIVE_MARKING}: Invitation: Review Family Group Conference: FGC review information sharing – "
+        f"{ref} – Wed 24 Sep 2031, 10:00 | {settings.PROTECTIVE_MARKING}: The family plan for {ref} is ready"
     )
     (circulated,) = [m for m in after_the_day if "The family plan agreed" in text_of(m)]
     link = settings.SITE_URL + reverse("fgc:plan_pdf", kwargs={"pk": conference.pk})
@@ -423,12 +423,15 @@ def test_a_family_group_conference_from_referral_to_outcomes(
         page(as_fern, conference_url)
     )
 
-    # -- 8. The review FGC, diarised about three months on, with invitations and reminders -----
-    review_meeting = plan.review_meeting
+    # -- 8. The review conference, booked 13 weeks on like the first, with invitations and reminders
+    review_conference = referral.conferences.get(kind="review")
+    review_meeting = review_conference.meeting
     assert review_meeting is not None
-    review_day = review_meeting.start
-    assert "Diarised for Wednesday 24 September 2031, 10:00" in squeeze(page(as_fern, conference_url))
-    assert any(f"FGC review – {ref}" in str(m["Subject"]) for m in smtp_server.to(alice.email))
+    review_day = review_conference.start
+    assert "Booked for Wednesday 24 September 2031, 10:00 at Civic Centre, Family Room" in squeeze(
+        page(as_fern, conference_url)
+    )
+    assert any(f"FGC review information sharing – {ref}" in str(m["Subject"]) for m in smtp_server.to(alice.email))
     reminders = list(review_meeting.reminders.filter(user=alice).order_by("due_at"))
     assert len(reminders) == 2  # a week before and the day before
     for reminder in reminders:
@@ -451,7 +454,7 @@ def test_a_family_group_conference_from_referral_to_outcomes(
     )
     assert "Progress on the plan recorded." in detail
     assert "Every day since July." in detail and "Bought and in use." in detail
-    assert "Progress recorded 24 September 2031" in detail
+    assert "Progress recorded 24 September 2031" in detail and "Held on Wednesday 24 September 2031" in detail
     assert f"{ref} Review conference" in squeeze(page(as_fern, referral_url))
 
     # -- 9. Outcomes: Fern is prompted when each falls due, and records where each child lives -
