@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from django import forms
 from django.template import Context, Template
 
@@ -53,3 +56,16 @@ def test_required_messages_choose_the_article_and_verb() -> None:
     assert required_message("Owner", "select") == "Select an owner"
     assert required_message("File", "file") == "Choose a file"
     assert required_message("Due date", "input") == "Enter a due date"
+
+
+def test_no_template_narrows_a_time_field_below_what_a_12_hour_browser_shows() -> None:
+    """A time box of 5 characters cuts "06:00 PM" to "06:00" where the browser shows 12-hour time."""
+
+    class When(forms.Form):
+        start_time = forms.TimeField(widget=forms.TimeInput)
+
+    assert "govuk-input--width-10" in render(When(), "start_time")
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    narrowed = re.compile(r'govuk_field [\w.]*time classes="[^"]*govuk-input--width-[2-5]\b')
+    offenders = [str(p.relative_to(templates)) for p in templates.rglob("*.html") if narrowed.search(p.read_text())]
+    assert offenders == []
