@@ -64,16 +64,20 @@ def budgets_with_sums() -> QuerySet[Budget]:
     ).annotate(left=F("amount") - F("committed") - F("spent"))
 
 
+def _chain(team_id: int) -> QuerySet[User]:
+    """The managers who may approve a package of a family of this team (as `packages_visible_to`)."""
+    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER.value)
+    return managers.filter(
+        Q(managed_teams=team_id) | Q(teams=team_id) | Q(groups__name=Role.FGC_COORDINATOR.value)
+    ).distinct()
+
+
 def approvers(package: SupportPackage) -> list[User]:
     """Who may decide the package next: its approval chain (`packages_visible_to`), less the
     requester and whoever has already approved it."""
-    team_id = package.plan_item.plan.conference.referral.family.team_id
-    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER.value)
-    chain = managers.filter(
-        Q(managed_teams=team_id) | Q(teams=team_id) | Q(groups__name=Role.FGC_COORDINATOR.value)
-    ).distinct()
     return list(
-        chain.exclude(pk=package.requested_by_id)
+        _chain(package.plan_item.plan.conference.referral.family.team_id)
+        .exclude(pk=package.requested_by_id)
         .exclude(pk__in=package.approvals.values("approver_id"))
         .order_by("full_name", "pk")
     )
@@ -134,6 +138,18 @@ def request_package(
         requested_by=by,
     )
     package.full_clean()
+    # A request no one could finish approving would wait for ever: say so now instead.
+    needed = approvals_needed(package.total)
+    able = _chain(plan_item.plan.conference.referral.family.team_id).exclude(pk=by.pk).count()
+    if able < needed:
+        raise ValidationError(
+            {
+                "amount": f"£{package.total:,.2f} needs the approval of {needed} "
+                f"manager{'s' if needed > 1 else ''} other than you, and {able or 'no one'} "
+                f"{'can' if able != 1 else 'manager can'} approve packages for this family's team. "
+                "Ask for less, or ask an administrator to add a manager to the team."
+            }
+        )
     Budget.objects.select_for_update().get(pk=budget.pk)  # one request against a pot at a time
     pot: Any = budgets_with_sums().get(pk=budget.pk)
     if package.total > pot.left - pot.awaiting:

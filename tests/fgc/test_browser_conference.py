@@ -18,8 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_coordinator_records_the_plan_and_requests_a_support_package(
-    browser_page: Any, live_server: Any, alice: User, fern: User, mo: User, north_family: Family
+    browser_page: Any, live_server: Any, alice: User, fern: User, mo: User, fay: User, north_family: Family
 ) -> None:
+    # £600 needs two approvals: Mo, North's manager, and Fay, the FGC manager, can give them.
     conference = booked_conference(family=north_family, referrer=alice, coordinator=fern)
     add_member(conference.referral, "Rose Example")
     Budget.objects.create(name="Family Networks pilot", financial_year=2026, amount=Decimal(5000))

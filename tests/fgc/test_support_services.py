@@ -78,13 +78,13 @@ def test_above_the_threshold_a_second_different_manager_approves(item, budget, f
     assert [s.approver for s in package.approvals.all()] == [mo, max_]
 
 
-def test_thresholds_are_configurable(item, budget, fern, mo, settings) -> None:
+def test_thresholds_are_configurable(item, budget, fern, mo, max_, settings) -> None:
     settings.FGC_APPROVAL_THRESHOLDS = [100]
     package = support.decide(package=_ask(item, budget, fern, "200"), by=mo, approved=True)
     assert package.status == PackageStatus.REQUESTED
 
 
-def test_the_requester_and_non_managers_cannot_approve(item, budget, fay, fern, alice) -> None:
+def test_the_requester_and_non_managers_cannot_approve(item, budget, fay, fern, alice, mo) -> None:
     package = _ask(item, budget, fay, "50")
     with pytest.raises(ValidationError, match="another manager"):
         support.decide(package=package, by=fay, approved=True)
@@ -191,3 +191,11 @@ def test_the_approvers_are_asked_by_email_and_after_a_first_approval_the_others_
     assert sorted(m.to[0] for m in again) == sorted([max_.email, fay.email])
     support.decide(package=package, by=max_, approved=True)
     assert OutboxMessage.objects.filter(subject__contains="further approval").count() == 2
+
+
+def test_a_request_that_too_few_managers_could_approve_is_refused_with_the_reason(item, budget, fay, mo) -> None:
+    # North has one manager (Mo); the FGC manager asks for £600, which needs two: only Mo is left to approve.
+    with pytest.raises(ValidationError, match="approval of 2 managers other than you, and 1 manager can approve"):
+        _ask(item, budget, fay, "120", recurrence=Recurrence.WEEKLY, payments=5)
+    assert not SupportPackage.objects.exists()
+    assert _ask(item, budget, fay, "400").status == PackageStatus.REQUESTED  # one approval: Mo can give it

@@ -60,7 +60,7 @@ def test_request_decide_and_pay_through_the_pages(client_for, held, budget, fern
     assert package.status == PackageStatus.PAID and package.paid_amount == Decimal("136.50")
 
 
-def test_the_requester_sees_why_they_cannot_approve_their_own(client_for, held, budget, fay) -> None:
+def test_the_requester_sees_why_they_cannot_approve_their_own(client_for, held, budget, fay, mo) -> None:
     from fgc.services import support
 
     item = held.plan.items.order_by("pk").first()
