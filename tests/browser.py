@@ -155,10 +155,30 @@ def log_in(page: Any, base_url: str, user: Any, *, password: str = factories.PAS
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    # evaluate() runs over the DevTools protocol, so the page's CSP does not block axe.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return list(result["violations"])
+    """axe-core's violations on the page, once it has loaded.
+
+    A test may call this just after clicking a link: the next page can replace the
+    document while axe runs (CI: "Cannot read properties of null (reading
+    'documentElement')"). Then the run starts again on the page that loaded.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in (1, 2):
+        page.wait_for_load_state()
+        try:
+            # evaluate() runs over the DevTools protocol, so the page's CSP does not block axe.
+            page.evaluate(AXE.read_text())
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            )
+        except PlaywrightError as exc:
+            navigated = "documentElement" in str(exc) or "context was destroyed" in str(exc) or "axe is not" in str(exc)
+            if attempt == 2 or not navigated:
+                raise
+            page.wait_for_timeout(200)
+            continue
+        return list(result["violations"])
+    raise AssertionError("unreachable")
 
 
 def assert_accessible(page: Any) -> None:

@@ -112,6 +112,7 @@ def test_a_coordinator_records_every_check_until_the_applicant_is_approved(
     assert OutboxMessage.objects.filter(template="invitation", to=["hana@example.org"]).exists()
 
     page.get_by_role("link", name="Record a conversation").click()
+    page.wait_for_url("**/supervision/new/")
     assert_accessible(page)
     page.get_by_label("Supervision", exact=True).check()
     page.get_by_label("Notes").fill("Settling in; keen on evening work.")
