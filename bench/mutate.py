@@ -86,6 +86,17 @@ TESTS: dict[str, Target] = {
         ],
         select=f"not {MATRIX} or families",
     ),
+    "fgc/permissions.py": Target(
+        [
+            "tests/fgc/test_support_access.py",
+            "tests/fgc/test_network_access.py",
+            "tests/fgc/test_referral_views.py",
+            "tests/fgc/test_figures.py",
+            "tests/fgc/test_budget_views.py",
+            "tests/test_access_matrix.py",
+        ],
+        select=f"not {MATRIX} or fgc",
+    ),
     "accounts/permissions.py": Target(
         [
             "tests/accounts/test_role_permissions.py",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from families.models import Family
-from fgc.models import Budget, Conference, PackageStatus, SupportPackage
+from fgc.models import Budget, Conference, PackageStatus, Purpose, SupportPackage
+from fgc.services import support
+from tests import factories
 from tests.fgc.conference_helpers import booked_conference, record
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,26 @@ def test_the_awaiting_list_queries_stay_flat_as_packages_grow(
     ask(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("fgc:package_list"))
+
+
+def test_a_team_manager_sees_on_their_home_page_how_many_packages_await_their_decision(
+    fern, mo, alice, north_family
+) -> None:
+    as_mo, as_alice = Client(), Client()
+    assert factories.sign_in(as_mo, mo).status_code == 302 and factories.sign_in(as_alice, alice).status_code == 302
+    assert "awaiting your decision" not in as_mo.get("/").content.decode()
+    plan = record(booked_conference(family=north_family, referrer=alice, coordinator=fern), by=fern)
+    budget = Budget.objects.create(name="Pilot", financial_year=2026, amount=Decimal(2000))
+    package = support.request_package(
+        plan_item=plan.items.first(),
+        by=fern,
+        budget=budget,
+        purpose=Purpose.RESPITE,
+        description="x",
+        amount=Decimal(50),
+    )
+    home = as_mo.get("/").content.decode()
+    assert "1 support package awaiting your decision" in home and "/fgc/support-packages/" in home
+    assert "awaiting your decision" not in as_alice.get("/").content.decode()
+    support.decide(package=package, by=mo, approved=True)
+    assert "awaiting your decision" not in as_mo.get("/").content.decode()

@@ -190,10 +190,11 @@ def test_the_add_a_family_page_lists_the_same_families_in_the_same_order_as_fami
 
 
 def test_the_add_a_family_page_costs_the_same_queries_whatever_the_team_size(
-    north_group: SupervisionGroup, north: Team, alice: User, gina: User, client_for: Callable[[User], Client]
+    north_group: SupervisionGroup, north: Team, alice: User, gina: User
 ) -> None:
     session = gcs.make_session(group=north_group)
-    client = client_for(gina)
+    client = Client()
+    assert factories.sign_in(client, gina).status_code == 302
     url = f"/gcs/sessions/{session.pk}/agenda/add/"
     small, _ = _queries(client, url)
     for n in range(40):
@@ -211,12 +212,12 @@ def test_a_family_is_added_by_its_typed_case_reference_and_a_wrong_one_says_why(
     south: Team,
     alice: User,
     gina: User,
-    client_for: Callable[[User], Client],
 ) -> None:
     session = gcs.make_session(group=north_group)
     family = factories.make_family(team=north, practitioner=alice)
     elsewhere = factories.make_family(team=south)
-    client = client_for(gina)
+    client = Client()
+    assert factories.sign_in(client, gina).status_code == 302
     url = f"/gcs/sessions/{session.pk}/agenda/add/"
     data = {"presenter": alice.pk, "duration_minutes": 20}
     page = client.post(url, {**data, "family": elsewhere.case_reference}).content.decode()
