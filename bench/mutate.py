@@ -93,6 +93,8 @@ TESTS: dict[str, Target] = {
             "tests/fgc/test_referral_views.py",
             "tests/fgc/test_figures.py",
             "tests/fgc/test_budget_views.py",
+            "tests/fgc/test_preparation_views.py",
+            "tests/fgc/test_conference_views.py",
             "tests/test_access_matrix.py",
         ],
         select=f"not {MATRIX} or fgc",

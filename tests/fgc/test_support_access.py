@@ -157,3 +157,15 @@ def test_the_chain_decides_and_pays_through_the_pages(
     world.north.refresh_from_db()
     world.south.refresh_from_db()
     assert world.north.status == PackageStatus.APPROVED and world.south.status == PackageStatus.PAID
+
+
+def test_a_manager_belonging_to_the_team_or_managing_it_is_in_the_chain_either_way(world: SimpleNamespace) -> None:
+    from fgc.permissions import packages_visible_to
+
+    team = world.north.plan_item.plan.conference.referral.family.team
+    member = factories.make_user("member@example.gov.uk", full_name="Meg Member", roles=(Role.MANAGER,), teams=(team,))
+    managing = factories.make_user("managing@example.gov.uk", full_name="Max Managing", roles=(Role.MANAGER,))
+    team.managers.add(managing)
+    assert not managing.teams.exists() and not member.managed_teams.exists()
+    for user in (member, managing):
+        assert list(packages_visible_to(user)) == [world.north]
