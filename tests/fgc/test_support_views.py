@@ -115,9 +115,11 @@ def test_a_team_manager_sees_on_their_home_page_how_many_packages_await_their_de
     assert factories.sign_in(as_mo, mo).status_code == 302 and factories.sign_in(as_alice, alice).status_code == 302
     assert "awaiting your decision" not in as_mo.get("/").content.decode()
     plan = record(booked_conference(family=north_family, referrer=alice, coordinator=fern), by=fern)
+    item = plan.items.first()
+    assert item is not None
     budget = Budget.objects.create(name="Pilot", financial_year=2026, amount=Decimal(2000))
     package = support.request_package(
-        plan_item=plan.items.first(),
+        plan_item=item,
         by=fern,
         budget=budget,
         purpose=Purpose.RESPITE,
